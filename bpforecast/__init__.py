@@ -1,3 +1,14 @@
-"""bpforecast: time-series forecasting with back-propagation neural networks."""
+"""bpforecast: time-series forecasting with back-propagation neural networks.
+
+Examples
+--------
+>>> from bpforecast import BPRegressor
+>>> BPRegressor().hidden_layer_sizes
+(10, 10)
+"""
+
+from .regressor import BPRegressor
 
 __version__ = "0.1.0"
+
+__all__ = ["BPRegressor", "__version__"]

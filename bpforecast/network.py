@@ -1,0 +1,248 @@
+"""Forward and backward passes of a fully connected network, as pure functions.
+
+All weights and biases live in one flat parameter vector ``theta``, as in
+MATLAB's ``getx``/``setx``: the solvers update ``theta`` as a whole, and
+:func:`unpack` gives per-layer views ``(W, b)`` with ``W`` of shape
+``(n_in, n_out)`` (scikit-learn's layout) and ``b`` of shape ``(n_out,)``.
+The layout is ``[W1.ravel(), b1, W2.ravel(), b2, ...]``.
+
+The performance function is MATLAB's ``mse``: the mean of the squared errors
+over all samples and outputs, with no factor 1/2, plus an optional L2 term
+``alpha * sum(W**2) / n_samples`` on the weights (not the biases), which
+matches scikit-learn's ``alpha`` up to the common factor 2.
+
+Every function takes its array namespace from its inputs, so the same code
+runs on numpy, CuPy, torch or array-api-strict arrays.
+
+Examples
+--------
+>>> import numpy as np
+>>> from bpforecast.network import Architecture, forward, gradient, perf
+>>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
+>>> theta = np.linspace(-1.0, 1.0, arch.n_params)
+>>> X = np.array([[0.0, 1.0], [1.0, 0.0]])
+>>> Y = np.array([[1.0], [0.0]])
+>>> acts = forward(theta, arch, X)
+>>> round(perf(theta, arch, acts[-1], Y), 6)
+0.021407
+>>> gradient(theta, arch, acts, Y).shape
+(13,)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from array_api_compat import array_namespace
+
+from .activations import Activation, get_activation
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Layer sizes and transfer functions of a network: everything but weights.
+
+    Parameters
+    ----------
+    layer_sizes : tuple of int
+        ``(n_inputs, hidden_1, ..., hidden_k, n_outputs)``.
+    activations : tuple of Activation
+        One per weight layer (``len(layer_sizes) - 1``).
+    alpha : float
+        L2 penalty on the weights (not the biases).
+
+    Examples
+    --------
+    >>> from bpforecast.network import Architecture
+    >>> arch = Architecture.build(4, (10, 10), 1, "tansig", "purelin")
+    >>> arch.n_params
+    171
+    """
+
+    layer_sizes: tuple[int, ...]
+    activations: tuple[Activation, ...]
+    alpha: float = 0.0
+
+    @classmethod
+    def build(
+        cls,
+        n_inputs: int,
+        hidden_layer_sizes: tuple[int, ...],
+        n_outputs: int,
+        activation: str,
+        output_activation: str,
+        alpha: float = 0.0,
+    ) -> Architecture:
+        """Architecture with one hidden transfer function and one output one.
+
+        Examples
+        --------
+        >>> from bpforecast.network import Architecture
+        >>> Architecture.build(1, (5,), 1, "tanh", "identity").layer_sizes
+        (1, 5, 1)
+        """
+        sizes = (int(n_inputs), *(int(h) for h in hidden_layer_sizes), int(n_outputs))
+        hidden = get_activation(activation)
+        acts = (hidden,) * len(hidden_layer_sizes) + (
+            get_activation(output_activation),
+        )
+        return cls(sizes, acts, float(alpha))
+
+    @property
+    def shapes(self) -> list[tuple[int, int]]:
+        """Weight-matrix shapes ``(n_in, n_out)``, one per layer."""
+        return list(zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True))
+
+    @property
+    def n_params(self) -> int:
+        """Number of weights and biases."""
+        return sum(n_in * n_out + n_out for n_in, n_out in self.shapes)
+
+
+def unpack(theta, arch: Architecture) -> list[tuple[object, object]]:
+    """Split the flat parameter vector into per-layer ``(W, b)`` views.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import Architecture, unpack
+    >>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
+    >>> [(W.shape, b.shape) for W, b in unpack(np.zeros(arch.n_params), arch)]
+    [((2, 3), (3,)), ((3, 1), (1,))]
+    """
+    xp = array_namespace(theta)
+    layers = []
+    start = 0
+    for n_in, n_out in arch.shapes:
+        stop = start + n_in * n_out
+        W = xp.reshape(theta[start:stop], (n_in, n_out))
+        b = theta[stop : stop + n_out]
+        layers.append((W, b))
+        start = stop + n_out
+    return layers
+
+
+def pack(coefs, intercepts):
+    """Concatenate per-layer weights and biases into one flat vector.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import pack
+    >>> pack([np.ones((2, 1))], [np.zeros(1)])
+    array([1., 1., 0.])
+    """
+    xp = array_namespace(*coefs, *intercepts)
+    parts = []
+    for W, b in zip(coefs, intercepts, strict=True):
+        parts.append(xp.reshape(W, (-1,)))
+        parts.append(xp.reshape(b, (-1,)))
+    return xp.concat(parts)
+
+
+def forward(theta, arch: Architecture, X) -> list:
+    """Layer outputs ``[X, a_1, ..., a_out]`` for the inputs ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import Architecture, forward
+    >>> arch = Architecture.build(1, (2,), 1, "tansig", "purelin")
+    >>> [a.shape for a in forward(np.ones(arch.n_params), arch, np.ones((4, 1)))]
+    [(4, 1), (4, 2), (4, 1)]
+    """
+    outputs = [X]
+    a = X
+    for (W, b), act in zip(unpack(theta, arch), arch.activations, strict=True):
+        a = act.forward(a @ W + b)
+        outputs.append(a)
+    return outputs
+
+
+def mse(output, Y) -> float:
+    """MATLAB's ``mse``: mean squared error over all samples and outputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import mse
+    >>> mse(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
+    2.5
+    """
+    xp = array_namespace(output, Y)
+    err = output - Y
+    return float(xp.sum(err * err)) / (err.shape[0] * err.shape[1])
+
+
+def _weight_penalty(theta, arch: Architecture, n_samples: int):
+    xp = array_namespace(theta)
+    total = 0.0
+    for W, _ in unpack(theta, arch):
+        total = total + xp.sum(W * W)
+    return arch.alpha * total / n_samples
+
+
+def perf(theta, arch: Architecture, output, Y) -> float:
+    """Training objective: :func:`mse` plus the L2 term when ``alpha > 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import Architecture, perf
+    >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
+    >>> perf(np.array([2.0, 0.0]), arch, np.array([[2.0]]), np.array([[1.0]]))
+    1.0
+    """
+    value = mse(output, Y)
+    if arch.alpha > 0:
+        value += float(_weight_penalty(theta, arch, Y.shape[0]))
+    return value
+
+
+def gradient(theta, arch: Architecture, outputs: list, Y):
+    """Gradient of :func:`perf` with respect to ``theta``, by back-propagation.
+
+    Parameters
+    ----------
+    theta : array of shape (n_params,)
+    arch : Architecture
+    outputs : list of arrays
+        The result of :func:`forward` at ``theta`` (reused, not recomputed).
+    Y : array of shape (n_samples, n_outputs)
+
+    Returns
+    -------
+    array of shape (n_params,), laid out like ``theta``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import Architecture, forward, gradient
+    >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
+    >>> theta = np.array([1.0, 0.0])               # out = x
+    >>> X, Y = np.array([[1.0], [2.0]]), np.zeros((2, 1))
+    >>> gradient(theta, arch, forward(theta, arch, X), Y)   # d mean(x^2 w^2)/dw, d/db
+    array([5., 3.])
+    """
+    xp = array_namespace(theta, Y)
+    n_samples, n_outputs = Y.shape
+    layers = unpack(theta, arch)
+    out_act = arch.activations[-1]
+    delta = (2.0 / (n_samples * n_outputs)) * (outputs[-1] - Y)
+    if out_act.name != "purelin":
+        delta = delta * out_act.derivative(outputs[-1])
+    parts = []
+    for i in range(len(layers) - 1, -1, -1):
+        W, _ = layers[i]
+        grad_W = outputs[i].T @ delta
+        if arch.alpha > 0:
+            grad_W = grad_W + (2.0 * arch.alpha / n_samples) * W
+        parts.append(xp.sum(delta, axis=0))
+        parts.append(xp.reshape(grad_W, (-1,)))
+        if i > 0:
+            # (n, 1) @ (1, h) is an outer product numpy does outside BLAS;
+            # broadcasting is faster and gives the same result.
+            back = delta * W[:, 0] if W.shape[1] == 1 else delta @ W.T
+            delta = back * arch.activations[i - 1].derivative(outputs[i])
+    parts.reverse()
+    return xp.concat(parts)

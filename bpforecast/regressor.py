@@ -1,0 +1,535 @@
+"""BPRegressor: MATLAB's traingdx back-propagation network as a scikit-learn regressor.
+
+The algorithm follows MATLAB (``feedforwardnet`` + ``train`` with traingdx);
+the API follows scikit-learn. Where the two differ:
+
+* MATLAB stores samples in columns; here samples are rows and ``coefs_[i]``
+  has shape ``(n_in, n_out)`` as in scikit-learn's ``MLPRegressor``.
+* MATLAB's default input processing is ``mapminmax``; the default here is
+  ``mapstd`` (the design asks for mean/std standardisation; both are offered).
+  As in MATLAB, the scaling settings come from all samples given to ``fit``,
+  before the data are divided.
+* MATLAB's default division is random; here it is ``'block'`` (MATLAB's
+  ``divideblock``), the right choice for time series.
+* A trial step with a NaN or infinite error is rejected by every solver
+  (MATLAB would carry NaN weights on); a warning says how often it happened.
+
+Examples
+--------
+>>> import numpy as np
+>>> from bpforecast import BPRegressor
+>>> rng = np.random.default_rng(0)
+>>> X = rng.uniform(-1, 1, size=(200, 2))
+>>> y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2
+>>> model = BPRegressor(hidden_layer_sizes=(8,), random_state=0).fit(X, y)
+>>> model.predict(X[:3]).shape
+(3,)
+>>> model.score(X, y) > 0.9
+True
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
+
+from .activations import ACTIVATION_NAMES
+from .division import divide
+from .initialization import INIT_METHODS, initialize
+from .network import Architecture, forward, pack, unpack
+from .preprocessing import SCALINGS, apply_scaling, reverse_scaling
+from .solvers import SOLVERS
+from .training import HISTORY_COLUMNS, StopCriteria, train
+
+
+def _check_hidden_layer_sizes(hidden_layer_sizes) -> tuple[int, ...]:
+    if isinstance(hidden_layer_sizes, numbers.Integral) and not isinstance(
+        hidden_layer_sizes, bool
+    ):
+        sizes = (hidden_layer_sizes,)
+    else:
+        try:
+            sizes = tuple(hidden_layer_sizes)
+        except TypeError:
+            raise TypeError(
+                "hidden_layer_sizes must be an int or a sequence of ints, got "
+                f"{hidden_layer_sizes!r}."
+            ) from None
+    for size in sizes:
+        if not isinstance(size, numbers.Integral) or isinstance(size, bool) or size < 1:
+            raise ValueError(
+                "hidden_layer_sizes must contain positive integers, got "
+                f"{hidden_layer_sizes!r}."
+            )
+    return tuple(int(s) for s in sizes)
+
+
+def _check_division_ratios(ratios) -> tuple[float, float, float]:
+    try:
+        values = tuple(float(r) for r in ratios)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"division_ratios must be three numbers, got {ratios!r}."
+        ) from None
+    if len(values) != 3 or any(not np.isfinite(v) or v < 0 for v in values):
+        raise ValueError(
+            "division_ratios must be three finite, non-negative numbers "
+            f"(train, validation, test), got {ratios!r}."
+        )
+    if values[0] <= 0:
+        raise ValueError(
+            f"division_ratios must give training a positive share, got {ratios!r}."
+        )
+    return values
+
+
+class BPRegressor(RegressorMixin, BaseEstimator):
+    """Back-propagation network trained by MATLAB's traingdx (scikit-learn API).
+
+    A fully connected network (``tansig`` hidden layers, ``purelin`` output by
+    default) trained full batch by gradient descent with momentum and an
+    adaptive learning rate, exactly as MATLAB's ``traingdx``. Inputs and
+    targets are standardised with the statistics of the training data; the
+    same transform is applied to later inputs and inverted on predictions.
+    Training stops early when the validation error (on a time-ordered block
+    by default) has not improved for ``max_fail`` epochs, and the weights with
+    the lowest validation error are kept.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(10, 10)
+        Neurons per hidden layer; ``()`` gives a linear model.
+    activation : str, default='tansig'
+        Hidden transfer function: ``tansig`` (``tanh``), ``logsig``
+        (``logistic``, ``sigmoid``), ``purelin`` (``identity``, ``linear``),
+        ``relu``, ``leaky_relu``, ``elu``, ``softplus``.
+    output_activation : str, default='purelin'
+        Output-layer transfer function (same choices).
+    solver : {'traingdx', 'traingd', 'traingdm', 'traingda'}, default='traingdx'
+        Training function (see :mod:`bpforecast.solvers`).
+    lr : float, default=0.01
+        Initial learning rate.
+    lr_inc, lr_dec : float, default=1.05, 0.7
+        Learning-rate increase/decrease factors (traingda, traingdx).
+    max_perf_inc : float, default=1.04
+        Largest accepted ratio of new to old error (traingda, traingdx).
+    mc : float, default=0.9
+        Momentum constant (traingdm, traingdx).
+    epochs : int, default=1000
+        Maximum number of epochs (update attempts). 0 only initialises.
+    goal : float, default=0.0
+        Stop when the training error (standardised units) reaches it.
+    min_grad : float, default=1e-5
+        Stop when the gradient norm falls to it.
+    max_fail : int, default=6
+        Stop after this many epochs without a new best validation error.
+    max_time : float or None, default=None
+        Stop after this many seconds.
+    alpha : float, default=0.0
+        L2 penalty: the error becomes ``mse + alpha * sum(W**2) / n_samples``.
+    batch_size : int or None, default=None
+        None trains full batch (MATLAB). An integer trains on shuffled
+        mini-batches of that size, each step kept (1 = per-sample "online"
+        updates); the accept/reject rule then applies to whole epochs: an
+        epoch that raised the error by more than ``max_perf_inc`` is undone
+        and lr falls (see :func:`bpforecast.training.train`).
+    init : {'nguyen-widrow', 'glorot'}, default='nguyen-widrow'
+        Initial weights (MATLAB's initnw, or scikit-learn's Glorot uniform).
+    scaling : {'mapstd', 'mapminmax'} or None, default='mapstd'
+        Scaling of inputs and targets (see :mod:`bpforecast.preprocessing`).
+    division : {'block', 'random', 'interleaved'} or None, default='block'
+        How ``fit`` splits its data into training, validation and test
+        samples; None trains on everything with no early stopping.
+    division_ratios : tuple of 3 floats, default=(0.70, 0.15, 0.15)
+        Training, validation and test shares.
+    warm_start : bool, default=False
+        Start from the current ``coefs_``/``intercepts_`` (and keep the
+        fitted scaling) instead of new initial weights. The solver still
+        starts afresh: lr from ``lr``, no momentum.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, random division and mini-batch order.
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray
+        Weight matrices, ``coefs_[i]`` of shape ``(n_in, n_out)``.
+    intercepts_ : list of ndarray
+        Bias vectors, ``intercepts_[i]`` of shape ``(n_out,)``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Defined when ``X`` has string column names (pandas).
+    n_outputs_ : int
+    history_ : pandas.DataFrame
+        One row per epoch from epoch 0 (before any update): ``perf, vperf,
+        tperf, lr, gradient, val_fail``. Errors are mse in scaled units.
+    best_epoch_ : int
+        Epoch of the returned weights.
+    stop_reason_ : str
+        ``epochs``, ``goal``, ``min_grad``, ``max_fail``, ``time`` or ``user``.
+    n_epochs_ : int
+        Epochs run (update attempts).
+    n_iter_ : int
+        Same as ``n_epochs_`` (scikit-learn's name).
+    x_center_, x_gain_, y_center_, y_gain_ : ndarray
+        The fitted scaling: ``scaled = (value - center) * gain``.
+    train_indices_, val_indices_, test_indices_ : ndarray of int
+        How ``fit`` divided its samples.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPRegressor
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast import BPRegressor
+    >>> X = np.linspace(-1, 1, 100).reshape(-1, 1)
+    >>> y = X.ravel() ** 2
+    >>> model = BPRegressor(hidden_layer_sizes=(5,), random_state=1).fit(X, y)
+    >>> model.stop_reason_ in {"epochs", "max_fail", "min_grad", "goal"}
+    True
+    >>> list(model.history_.columns)
+    ['perf', 'vperf', 'tperf', 'lr', 'gradient', 'val_fail']
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(numbers.Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATION_NAMES))],
+        "output_activation": [StrOptions(set(ACTIVATION_NAMES))],
+        "solver": [StrOptions(set(SOLVERS))],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "lr_inc": [Interval(numbers.Real, 1, None, closed="left")],
+        "lr_dec": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "max_perf_inc": [Interval(numbers.Real, 1, None, closed="left")],
+        "mc": [Interval(numbers.Real, 0, 1, closed="both")],
+        "epochs": [Interval(numbers.Integral, 0, None, closed="left")],
+        "goal": [Interval(numbers.Real, 0, None, closed="left")],
+        "min_grad": [Interval(numbers.Real, 0, None, closed="left")],
+        "max_fail": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "init": [StrOptions(set(INIT_METHODS))],
+        "scaling": [StrOptions(set(SCALINGS)), None],
+        "division": [StrOptions({"block", "random", "interleaved"}), None],
+        "division_ratios": ["array-like"],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(10, 10),
+        activation="tansig",
+        output_activation="purelin",
+        solver="traingdx",
+        lr=0.01,
+        lr_inc=1.05,
+        lr_dec=0.7,
+        max_perf_inc=1.04,
+        mc=0.9,
+        epochs=1000,
+        goal=0.0,
+        min_grad=1e-5,
+        max_fail=6,
+        max_time=None,
+        alpha=0.0,
+        batch_size=None,
+        init="nguyen-widrow",
+        scaling="mapstd",
+        division="block",
+        division_ratios=(0.70, 0.15, 0.15),
+        warm_start=False,
+        random_state=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.solver = solver
+        self.lr = lr
+        self.lr_inc = lr_inc
+        self.lr_dec = lr_dec
+        self.max_perf_inc = max_perf_inc
+        self.mc = mc
+        self.epochs = epochs
+        self.goal = goal
+        self.min_grad = min_grad
+        self.max_fail = max_fail
+        self.max_time = max_time
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.init = init
+        self.scaling = scaling
+        self.division = division
+        self.division_ratios = division_ratios
+        self.warm_start = warm_start
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y):
+        """Train the network on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+
+        Returns
+        -------
+        self : BPRegressor
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast import BPRegressor
+        >>> X = np.arange(40.0).reshape(20, 2)
+        >>> BPRegressor(epochs=5, random_state=0).fit(X, X[:, 0]).n_epochs_ <= 5
+        True
+        """
+        self._validate_params()
+        hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
+        ratios = _check_division_ratios(self.division_ratios)
+        warm = bool(self.warm_start) and hasattr(self, "coefs_")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            multi_output=True,
+            y_numeric=True,
+            dtype=np.float64,
+            reset=not warm,
+        )
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        rng = check_random_state(self.random_state)
+
+        n_samples = X.shape[0]
+        train_idx, val_idx, test_idx = divide(n_samples, self.division, ratios, rng)
+        if train_idx.size == 0:
+            raise ValueError(
+                f"n_samples={n_samples} leaves no training sample with "
+                f"division={self.division!r} and division_ratios={ratios}."
+            )
+
+        if not warm:
+            self._fit_scaling(X, Y)
+        Xs = apply_scaling(X, self.x_center_, self.x_gain_)
+        Ys = apply_scaling(Y, self.y_center_, self.y_gain_)
+        if not (np.all(np.isfinite(Xs)) and np.all(np.isfinite(Ys))):
+            raise ValueError(
+                "X or y has values too large in magnitude for the fitted scaling; "
+                "rescale the data first."
+            )
+
+        arch = Architecture.build(
+            X.shape[1],
+            hidden,
+            Y.shape[1],
+            self.activation,
+            self.output_activation,
+            self.alpha,
+        )
+        if warm:
+            theta = self._warm_start_theta(arch)
+        else:
+            Xtrain = Xs[train_idx]
+            ranges = np.column_stack([Xtrain.min(axis=0), Xtrain.max(axis=0)])
+            coefs, intercepts = initialize(arch, ranges, self.init, rng)
+            theta = pack(coefs, intercepts)
+
+        solver = SOLVERS[self.solver](
+            lr=self.lr,
+            mc=self.mc,
+            lr_inc=self.lr_inc,
+            lr_dec=self.lr_dec,
+            max_perf_inc=self.max_perf_inc,
+        )
+        criteria = StopCriteria(
+            epochs=self.epochs,
+            goal=self.goal,
+            min_grad=self.min_grad,
+            max_fail=self.max_fail,
+            max_time=self.max_time,
+        )
+        result = train(
+            theta,
+            arch,
+            (Xs[train_idx], Ys[train_idx]),
+            solver,
+            criteria,
+            validation=(Xs[val_idx], Ys[val_idx]),
+            test=(Xs[test_idx], Ys[test_idx]),
+            batch_size=self.batch_size,
+            random_state=rng,
+        )
+        if not np.all(np.isfinite(result.theta)):  # the solvers reject such steps
+            raise RuntimeError(
+                "training produced non-finite weights; please report it."
+            )
+        if result.rejected_nonfinite:
+            warnings.warn(
+                f"{result.rejected_nonfinite} trial step(s) gave a NaN or infinite "
+                "error and were rejected (the learning rate was reduced each time). "
+                "Consider a smaller lr.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+
+        layers = unpack(result.theta, arch)
+        self.coefs_ = [np.array(W) for W, _ in layers]
+        self.intercepts_ = [np.array(b) for _, b in layers]
+        self.n_outputs_ = Y.shape[1]
+        self._y_ndim = y.ndim
+        self.history_ = pd.DataFrame(
+            {key: result.history[key] for key in HISTORY_COLUMNS},
+            index=pd.RangeIndex(len(result.history["perf"]), name="epoch"),
+        )
+        self.best_epoch_ = result.best_epoch
+        self.stop_reason_ = result.stop_reason
+        self.n_epochs_ = result.n_epochs
+        self.n_iter_ = result.n_epochs
+        self.train_indices_, self.val_indices_, self.test_indices_ = (
+            train_idx,
+            val_idx,
+            test_idx,
+        )
+        return self
+
+    def _fit_scaling(self, X, Y) -> None:
+        if self.scaling is None:
+            self.x_center_, self.x_gain_ = np.zeros(X.shape[1]), np.ones(X.shape[1])
+            self.y_center_, self.y_gain_ = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
+            self.constant_features_ = np.zeros(X.shape[1], dtype=bool)
+            return
+        params = SCALINGS[self.scaling]
+        self.x_center_, self.x_gain_, self.constant_features_ = params(X)
+        self.y_center_, self.y_gain_, _ = params(Y)
+        for name in ("x_center_", "x_gain_", "y_center_", "y_gain_"):
+            if not np.all(np.isfinite(getattr(self, name))):
+                which = "X" if name.startswith("x") else "y"
+                raise ValueError(
+                    f"{which} has values too large in magnitude to scale with "
+                    f"scaling={self.scaling!r} (statistics overflow); rescale first."
+                )
+
+    def _warm_start_theta(self, arch: Architecture):
+        coefs = [np.asarray(W, dtype=np.float64) for W in self.coefs_]
+        intercepts = [np.asarray(b, dtype=np.float64) for b in self.intercepts_]
+        expected = arch.shapes
+        got = [W.shape for W in coefs]
+        got_b = [b.shape for b in intercepts]
+        if got != expected or got_b != [(n_out,) for _, n_out in expected]:
+            raise ValueError(
+                "warm_start=True needs coefs_/intercepts_ matching the architecture: "
+                f"expected weight shapes {expected}, got {got} and bias shapes {got_b}."
+            )
+        theta = pack(coefs, intercepts)
+        if not np.all(np.isfinite(theta)):
+            raise ValueError("warm_start=True: coefs_/intercepts_ contain NaN or inf.")
+        return theta
+
+    # -------------------------------------------------------------- predict
+    def _architecture(self) -> Architecture:
+        return Architecture.build(
+            self.n_features_in_,
+            _check_hidden_layer_sizes(self.hidden_layer_sizes),
+            self.n_outputs_,
+            self.activation,
+            self.output_activation,
+            self.alpha,
+        )
+
+    def predict(self, X):
+        """Predict with the trained network, in the units of ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            1-D when the model was fitted on a 1-D ``y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast import BPRegressor
+        >>> X = np.arange(20.0).reshape(10, 2)
+        >>> BPRegressor(epochs=3, random_state=0).fit(X, X).predict(X).shape
+        (10, 2)
+        """
+        check_is_fitted(self, "coefs_")
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        theta = pack(
+            [np.asarray(W, dtype=np.float64) for W in self.coefs_],
+            [np.asarray(b, dtype=np.float64) for b in self.intercepts_],
+        )
+        Xs = apply_scaling(X, self.x_center_, self.x_gain_)
+        out = forward(theta, self._architecture(), Xs)[-1]
+        Y = reverse_scaling(out, self.y_center_, self.y_gain_)
+        return Y.ravel() if self._y_ndim == 1 else Y
+
+    # --------------------------------------------------------------- report
+    def report(self, X, y, *, zero_tol: float | None = None):
+        """Relative-error report of the fitted model on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Expected values.
+        zero_tol : float or None
+            Expected values with ``|y| <= zero_tol`` have no relative error
+            (it is reported as NaN and left out of the relative summaries).
+            None uses ``1e-12 * max|y|``.
+
+        Returns
+        -------
+        bpforecast.report.RelativeErrorReport
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast import BPRegressor
+        >>> X = np.random.default_rng(0).uniform(1, 2, size=(100, 1))
+        >>> model = BPRegressor((4,), division=None, random_state=0)
+        >>> model = model.fit(X, 2 * X.ravel())
+        >>> rep = model.report(X, 2 * X.ravel())
+        >>> bool(rep.summary_table()["max_abs_relative_error"] < 0.05)
+        True
+        """
+        from .report import RelativeErrorReport
+
+        check_is_fitted(self, "coefs_")
+        computed = self.predict(X)
+        expected = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        check_consistent_length(computed, expected)
+        if expected.shape != computed.shape:
+            raise ValueError(
+                f"y has shape {expected.shape}; the model predicts {computed.shape}."
+            )
+        return RelativeErrorReport.from_model(
+            self, expected, computed, zero_tol=zero_tol
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags

@@ -1,0 +1,161 @@
+"""Gradient-descent training functions: MATLAB's traingd, traingdm, traingda, traingdx.
+
+Each solver is a small object with one job: it turns the negative gradient
+into a step (:meth:`~TrainGD.propose`) and decides whether a trial step is
+kept (:meth:`~TrainGD.respond`), adapting its learning rate. It never sees
+the network, only vectors and performance values, so the same code runs on
+any array namespace.
+
+The traingdx rule, from the MATLAB toolbox's code (not the documentation
+page, which prints the momentum term without the ``1 - mc`` factor)::
+
+    first step:         dX = lr * (-g)
+    every later epoch:  dX = mc * dX + (1 - mc) * lr * (-g)
+    trial weights:      X2 = X + dX ;  perf2 = perf(X2)
+    if perf2 / perf > max_perf_inc:   reject: keep X, lr *= lr_dec, momentum reset
+    else:                             accept: X = X2; if perf2 < perf: lr *= lr_inc
+
+traingd is the first line only (fixed lr, every step kept), traingdm adds
+momentum, traingda adds the adaptive rule without momentum. A trial step
+whose performance is NaN or infinite is rejected by every solver (lr falls
+by ``lr_dec``), so training never continues from non-finite weights.
+
+Examples
+--------
+>>> import numpy as np
+>>> from bpforecast.solvers import TrainGDX
+>>> solver = TrainGDX(lr=0.1)
+>>> solver.propose(np.array([1.0, -2.0]))
+array([ 0.1, -0.2])
+>>> solver.respond(perf=1.0, perf2=0.5)      # better: kept, lr grows
+True
+>>> round(solver.lr, 3)
+0.105
+>>> solver.respond(perf=0.5, perf2=0.6)      # 20 % worse: rejected, lr falls
+False
+>>> round(solver.lr, 4)
+0.0735
+"""
+
+from __future__ import annotations
+
+import math
+
+
+class TrainGD:
+    """Gradient descent with a fixed learning rate (MATLAB ``traingd``).
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate.
+    mc : float
+        Momentum constant (used by the momentum solvers).
+    lr_inc, lr_dec : float
+        Learning-rate increase and decrease factors (adaptive solvers).
+    max_perf_inc : float
+        Largest ratio ``perf2 / perf`` that an adaptive solver accepts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.solvers import TrainGD
+    >>> TrainGD(lr=0.5).propose(np.array([2.0]))
+    array([1.])
+    """
+
+    momentum = False
+    adaptive = False
+
+    def __init__(
+        self,
+        lr: float = 0.01,
+        mc: float = 0.9,
+        lr_inc: float = 1.05,
+        lr_dec: float = 0.7,
+        max_perf_inc: float = 1.04,
+    ) -> None:
+        self.lr = float(lr)
+        self.mc = float(mc)
+        self.lr_inc = float(lr_inc)
+        self.lr_dec = float(lr_dec)
+        self.max_perf_inc = float(max_perf_inc)
+        self._dX = None  # previous step; None means "no momentum memory"
+
+    def propose(self, neg_gradient):
+        """The next step ``dX`` from the negative gradient ``-g``."""
+        step = self.lr * neg_gradient
+        if self.momentum and self._dX is not None:
+            step = self.mc * self._dX + (1.0 - self.mc) * step
+        self._dX = step
+        return step
+
+    def respond(self, perf: float, perf2: float) -> bool:
+        """Keep (True) or reject (False) the trial step that moved perf to perf2."""
+        if not math.isfinite(perf2):
+            self._reject()
+            return False
+        if self.adaptive:
+            if perf > 0 and perf2 / perf > self.max_perf_inc:
+                self._reject()
+                return False
+            if perf2 < perf:
+                self.lr *= self.lr_inc
+        return True
+
+    def _reject(self) -> None:
+        self.lr *= self.lr_dec
+        # Momentum memory reset: the next step is lr * (-g), MATLAB's dX = lr*gX.
+        self._dX = None
+
+
+class TrainGDM(TrainGD):
+    """Gradient descent with momentum (MATLAB ``traingdm``): fixed lr.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.solvers import TrainGDM
+    >>> s = TrainGDM(lr=1.0, mc=0.5)
+    >>> s.propose(np.array([1.0])), s.propose(np.array([0.0]))
+    (array([1.]), array([0.5]))
+    """
+
+    momentum = True
+
+
+class TrainGDA(TrainGD):
+    """Gradient descent with adaptive learning rate (MATLAB ``traingda``).
+
+    Examples
+    --------
+    >>> from bpforecast.solvers import TrainGDA
+    >>> s = TrainGDA(lr=1.0)
+    >>> s.respond(1.0, 2.0), s.lr
+    (False, 0.7)
+    """
+
+    adaptive = True
+
+
+class TrainGDX(TrainGD):
+    """Momentum and adaptive learning rate (MATLAB ``traingdx``, the default).
+
+    Examples
+    --------
+    >>> from bpforecast.solvers import TrainGDX
+    >>> s = TrainGDX(lr=1.0)
+    >>> s.respond(1.0, 1.03), s.lr        # within max_perf_inc: kept, lr unchanged
+    (True, 1.0)
+    """
+
+    momentum = True
+    adaptive = True
+
+
+SOLVERS: dict[str, type[TrainGD]] = {
+    "traingd": TrainGD,
+    "traingdm": TrainGDM,
+    "traingda": TrainGDA,
+    "traingdx": TrainGDX,
+}

@@ -1,0 +1,272 @@
+"""The training loop: epochs, stopping criteria, validation checks and the record.
+
+:func:`train` is MATLAB's ``train`` for the gradient-descent family. It holds
+no estimator state: it takes a starting parameter vector, the network's
+architecture, the data blocks and a solver, and returns a
+:class:`TrainingResult`. One epoch is one update attempt (full batch) or one
+pass over the mini-batches.
+
+Per epoch ``k = 0, 1, ...`` it (1) updates the validation bookkeeping for the
+current weights, (2) records ``perf, vperf, tperf, lr, gradient, val_fail``,
+(3) checks the stopping criteria in MATLAB's order and (4) attempts a step.
+``val_fail`` counts the epochs since the validation error last reached a new
+minimum, as in MATLAB (epochs where it stays level do not count), and the
+weights with the lowest validation error are returned. Without a validation
+block the final weights are returned.
+
+Examples
+--------
+>>> import numpy as np
+>>> from bpforecast.network import Architecture
+>>> from bpforecast.solvers import TrainGDX
+>>> from bpforecast.training import StopCriteria, train
+>>> rng = np.random.default_rng(0)
+>>> X = rng.normal(size=(50, 2)); Y = X[:, :1] - X[:, 1:]
+>>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
+>>> result = train(rng.normal(size=arch.n_params) * 0.5, arch, (X, Y),
+...                solver=TrainGDX(lr=0.05), criteria=StopCriteria(epochs=200))
+>>> result.stop_reason, len(result.history["perf"])
+('epochs', 201)
+>>> result.history["perf"][-1] < result.history["perf"][0]
+True
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from array_api_compat import array_namespace
+
+from .network import Architecture, forward, gradient, mse, perf
+from .solvers import TrainGD
+
+HISTORY_COLUMNS = ("perf", "vperf", "tperf", "lr", "gradient", "val_fail")
+STOP_REASONS = ("epochs", "goal", "min_grad", "max_fail", "time", "user")
+
+
+@dataclass(frozen=True)
+class StopCriteria:
+    """When to stop: MATLAB's ``epochs, goal, min_grad, max_fail, time``.
+
+    Examples
+    --------
+    >>> from bpforecast.training import StopCriteria
+    >>> StopCriteria(epochs=10).max_fail
+    6
+    """
+
+    epochs: int = 1000
+    goal: float = 0.0
+    min_grad: float = 1e-5
+    max_fail: int = 6
+    max_time: float | None = None
+
+
+@dataclass
+class TrainingResult:
+    """What :func:`train` returns.
+
+    Attributes
+    ----------
+    theta : array
+        The returned weights: lowest validation error, or the last ones.
+    history : dict of list
+        Per-epoch record, keys :data:`HISTORY_COLUMNS`.
+    best_epoch : int
+    stop_reason : str
+        One of :data:`STOP_REASONS`.
+    n_epochs : int
+        Index of the last recorded epoch (the number of update attempts).
+    rejected_nonfinite : int
+        Trial steps rejected because the error became NaN or infinite.
+
+    Examples
+    --------
+    >>> from bpforecast.training import TrainingResult
+    >>> TrainingResult(theta=None).stop_reason
+    'epochs'
+    """
+
+    theta: object
+    history: dict = field(default_factory=lambda: {k: [] for k in HISTORY_COLUMNS})
+    best_epoch: int = 0
+    stop_reason: str = "epochs"
+    n_epochs: int = 0
+    rejected_nonfinite: int = 0
+
+
+def _norm(g) -> float:
+    xp = array_namespace(g)
+    return float(xp.linalg.vector_norm(g))
+
+
+def _holdout_perfs(theta, arch: Architecture, val, test) -> tuple[float, float]:
+    """Validation and test mse with one forward pass over both blocks."""
+    xp = array_namespace(theta)
+    blocks = [b for b in (val, test) if b is not None]
+    if not blocks:
+        return math.nan, math.nan
+    X = xp.concat([b[0] for b in blocks]) if len(blocks) > 1 else blocks[0][0]
+    out = forward(theta, arch, X)[-1]
+    results, start = [], 0
+    for block in (val, test):
+        if block is None:
+            results.append(math.nan)
+            continue
+        n = block[0].shape[0]
+        results.append(mse(out[start : start + n], block[1]))
+        start += n
+    return results[0], results[1]
+
+
+def _nonempty(block):
+    return block if block is not None and block[0].shape[0] > 0 else None
+
+
+def train(
+    theta,
+    arch: Architecture,
+    training: tuple,
+    solver: TrainGD,
+    criteria: StopCriteria,
+    validation: tuple | None = None,
+    test: tuple | None = None,
+    batch_size: int | None = None,
+    random_state: np.random.RandomState | None = None,
+) -> TrainingResult:
+    """Train a network from the weights ``theta``; the inputs are not modified.
+
+    Parameters
+    ----------
+    theta : array of shape (n_params,)
+        Starting weights (see :mod:`bpforecast.network` for the layout).
+    arch : Architecture
+    training, validation, test : tuple (X, Y) or None
+        Data blocks, already scaled, ``Y`` 2-D. An empty or missing
+        validation block turns early stopping off.
+    solver : TrainGD
+        A fresh solver (it carries the learning rate and momentum memory).
+    criteria : StopCriteria
+    batch_size : int or None
+        None for full batch (MATLAB). With an integer, each epoch is a pass
+        over shuffled mini-batches, each step kept; the solver's accept/reject
+        rule then applies to the whole epoch: an epoch that raised the
+        training error by more than ``max_perf_inc`` (adaptive solvers) or
+        made it non-finite is undone, lr falls and momentum resets.
+    random_state : numpy RandomState, optional
+        Shuffles the mini-batches.
+
+    Returns
+    -------
+    TrainingResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import Architecture
+    >>> from bpforecast.solvers import TrainGD
+    >>> from bpforecast.training import StopCriteria, train
+    >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
+    >>> X = np.array([[0.0], [1.0]]); Y = np.array([[1.0], [3.0]])
+    >>> r = train(np.zeros(2), arch, (X, Y), TrainGD(lr=0.4), StopCriteria(epochs=300))
+    >>> np.round(r.theta, 3)          # y = 2 x + 1
+    array([2., 1.])
+    """
+    X, Y = training
+    validation, test = _nonempty(validation), _nonempty(test)
+    result = TrainingResult(theta=theta)
+    history = result.history
+    start_time = time.perf_counter()
+
+    outputs = forward(theta, arch, X)
+    current_perf = perf(theta, arch, outputs[-1], Y)
+    g = gradient(theta, arch, outputs, Y)
+    grad_norm = _norm(g)
+    vperf, tperf = _holdout_perfs(theta, arch, validation, test)
+    best_vperf, best_theta, val_fail = math.inf, theta, 0
+
+    epoch = 0
+    try:
+        while True:
+            if validation is not None:
+                if vperf < best_vperf:
+                    best_vperf, best_theta, val_fail = vperf, theta, 0
+                    result.best_epoch = epoch
+                elif vperf > best_vperf:
+                    val_fail += 1
+            for key, value in zip(
+                HISTORY_COLUMNS,
+                (current_perf, vperf, tperf, solver.lr, grad_norm, val_fail),
+                strict=True,
+            ):
+                history[key].append(value)
+
+            elapsed = time.perf_counter() - start_time
+            if current_perf <= criteria.goal:
+                result.stop_reason = "goal"
+            elif epoch >= criteria.epochs:
+                result.stop_reason = "epochs"
+            elif criteria.max_time is not None and elapsed > criteria.max_time:
+                result.stop_reason = "time"
+            elif grad_norm <= criteria.min_grad:
+                result.stop_reason = "min_grad"
+            elif validation is not None and val_fail >= criteria.max_fail:
+                result.stop_reason = "max_fail"
+            else:
+                result.stop_reason = ""
+            if result.stop_reason:
+                break
+
+            epoch += 1
+            if batch_size is None:
+                theta2 = theta + solver.propose(-g)
+                outputs2 = forward(theta2, arch, X)
+                perf2 = perf(theta2, arch, outputs2[-1], Y)
+            else:
+                theta2 = _minibatch_epoch(
+                    theta, arch, X, Y, solver, batch_size, random_state
+                )
+                outputs2 = forward(theta2, arch, X)
+                perf2 = perf(theta2, arch, outputs2[-1], Y)
+            if not math.isfinite(perf2):
+                result.rejected_nonfinite += 1
+            if solver.respond(current_perf, perf2):
+                theta, outputs, current_perf = theta2, outputs2, perf2
+                g = gradient(theta, arch, outputs, Y)
+                grad_norm = _norm(g)
+                vperf, tperf = _holdout_perfs(theta, arch, validation, test)
+    except KeyboardInterrupt:
+        # MATLAB's Stop button: keep the best weights so far.
+        result.stop_reason = "user"
+        n_rows = min(len(values) for values in history.values())
+        for key in HISTORY_COLUMNS:
+            del history[key][n_rows:]
+        epoch = n_rows - 1
+
+    result.n_epochs = epoch
+    if validation is not None:
+        result.theta = best_theta
+    else:
+        result.theta = theta
+        result.best_epoch = epoch
+    return result
+
+
+def _minibatch_epoch(theta, arch, X, Y, solver, batch_size, random_state):
+    """One pass over shuffled mini-batches; every step is kept."""
+    n = X.shape[0]
+    order = random_state.permutation(n) if random_state is not None else np.arange(n)
+    xp = array_namespace(theta)
+    for start in range(0, n, batch_size):
+        idx = order[start : start + batch_size]
+        if xp is np:
+            Xb, Yb = X[idx], Y[idx]
+        else:
+            index = xp.asarray(idx, device=getattr(X, "device", None))
+            Xb, Yb = xp.take(X, index, axis=0), xp.take(Y, index, axis=0)
+        outputs = forward(theta, arch, Xb)
+        theta = theta + solver.propose(-gradient(theta, arch, outputs, Yb))
+    return theta
