@@ -1,0 +1,1 @@
+"""Bundled real-world time series (CSV files) for :mod:`bpforecast.datasets`."""
