@@ -114,7 +114,8 @@ class _AffineScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype="numeric", ensure_min_samples=1)
         center, gain, constant = type(self)._params_function(X)
         xp = array_namespace(center, gain)
-        if not bool(xp.all(xp.isfinite(center))) or not bool(xp.all(xp.isfinite(gain))):
+        finite = xp.all(xp.isfinite(center)) and xp.all(xp.isfinite(gain))
+        if not (bool(finite) and bool(xp.all(gain != 0))):
             raise ValueError(
                 "X has values too large in magnitude to scale (the mean or range "
                 "overflows); rescale the data first."

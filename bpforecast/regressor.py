@@ -185,6 +185,10 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         Same as ``n_epochs_`` (scikit-learn's name).
     x_center_, x_gain_, y_center_, y_gain_ : ndarray
         The fitted scaling: ``scaled = (value - center) * gain``.
+    constant_features_, constant_targets_ : ndarray of bool
+        Input and target columns that were constant in training. Constant
+        inputs are scaled to 0 (no information, no NaN); constant targets
+        are predicted as their constant, like MATLAB's removeconstantrows.
     train_indices_, val_indices_, test_indices_ : ndarray of int
         How ``fit`` divided its samples.
 
@@ -415,12 +419,14 @@ class BPRegressor(RegressorMixin, BaseEstimator):
             self.x_center_, self.x_gain_ = np.zeros(X.shape[1]), np.ones(X.shape[1])
             self.y_center_, self.y_gain_ = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
             self.constant_features_ = np.zeros(X.shape[1], dtype=bool)
+            self.constant_targets_ = np.zeros(Y.shape[1], dtype=bool)
             return
         params = SCALINGS[self.scaling]
         self.x_center_, self.x_gain_, self.constant_features_ = params(X)
-        self.y_center_, self.y_gain_, _ = params(Y)
+        self.y_center_, self.y_gain_, self.constant_targets_ = params(Y)
         for name in ("x_center_", "x_gain_", "y_center_", "y_gain_"):
-            if not np.all(np.isfinite(getattr(self, name))):
+            value = getattr(self, name)
+            if not (np.all(np.isfinite(value)) and np.all(value != 0)):
                 which = "X" if name.startswith("x") else "y"
                 raise ValueError(
                     f"{which} has values too large in magnitude to scale with "
@@ -483,6 +489,10 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         Xs = apply_scaling(X, self.x_center_, self.x_gain_)
         out = forward(theta, self._architecture(), Xs)[-1]
         Y = reverse_scaling(out, self.y_center_, self.y_gain_)
+        if np.any(self.constant_targets_):
+            # As MATLAB's removeconstantrows on outputs: a target that was
+            # constant in training is predicted as that constant.
+            Y[:, self.constant_targets_] = self.y_center_[self.constant_targets_]
         return Y.ravel() if self._y_ndim == 1 else Y
 
     # --------------------------------------------------------------- report

@@ -126,6 +126,9 @@ def _nonempty(block):
     return block if block is not None and block[0].shape[0] > 0 else None
 
 
+# A diverging trial step overflows and is then rejected (see solvers.py), so
+# numpy's overflow warnings would only be noise.
+@np.errstate(over="ignore", invalid="ignore")
 def train(
     theta,
     arch: Architecture,
