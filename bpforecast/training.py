@@ -117,7 +117,7 @@ def _holdout_perfs(theta, arch: Architecture, val, test) -> tuple[float, float]:
             results.append(math.nan)
             continue
         n = block[0].shape[0]
-        results.append(mse(out[start : start + n], block[1]))
+        results.append(mse(out[start : start + n, :], block[1]))
         start += n
     return results[0], results[1]
 
