@@ -103,23 +103,33 @@ def _norm(g) -> float:
     return float(xp.linalg.vector_norm(g))
 
 
-def _holdout_perfs(theta, arch: Architecture, val, test) -> tuple[float, float]:
-    """Validation and test mse with one forward pass over both blocks."""
-    xp = array_namespace(theta)
-    blocks = [b for b in (val, test) if b is not None]
-    if not blocks:
-        return math.nan, math.nan
-    X = xp.concat([b[0] for b in blocks]) if len(blocks) > 1 else blocks[0][0]
-    out = forward(theta, arch, X)[-1]
-    results, start = [], 0
-    for block in (val, test):
-        if block is None:
-            results.append(math.nan)
-            continue
-        n = block[0].shape[0]
-        results.append(mse(out[start : start + n, :], block[1]))
-        start += n
-    return results[0], results[1]
+class _Holdout:
+    """Validation and test blocks stacked once, evaluated with one forward pass."""
+
+    def __init__(self, validation, test) -> None:
+        self.blocks = [validation, test]
+        present = [b[0] for b in self.blocks if b is not None]
+        if not present:
+            self.X = None
+        elif len(present) == 1:
+            self.X = present[0]
+        else:
+            self.X = array_namespace(present[0]).concat(present)
+
+    def perfs(self, theta, arch: Architecture) -> tuple[float, float]:
+        """``(vperf, tperf)`` at ``theta``; NaN for a missing block."""
+        if self.X is None:
+            return math.nan, math.nan
+        out = forward(theta, arch, self.X)[-1]
+        results, start = [], 0
+        for block in self.blocks:
+            if block is None:
+                results.append(math.nan)
+                continue
+            n = block[0].shape[0]
+            results.append(mse(out[start : start + n, :], block[1]))
+            start += n
+        return results[0], results[1]
 
 
 def _nonempty(block):
@@ -188,7 +198,8 @@ def train(
     current_perf = perf(theta, arch, outputs[-1], Y)
     g = gradient(theta, arch, outputs, Y)
     grad_norm = _norm(g)
-    vperf, tperf = _holdout_perfs(theta, arch, validation, test)
+    holdout = _Holdout(validation, test)
+    vperf, tperf = holdout.perfs(theta, arch)
     best_vperf, best_theta, val_fail = math.inf, theta, 0
 
     epoch = 0
@@ -240,7 +251,7 @@ def train(
                 theta, outputs, current_perf = theta2, outputs2, perf2
                 g = gradient(theta, arch, outputs, Y)
                 grad_norm = _norm(g)
-                vperf, tperf = _holdout_perfs(theta, arch, validation, test)
+                vperf, tperf = holdout.perfs(theta, arch)
     except KeyboardInterrupt:
         # MATLAB's Stop button: keep the best weights so far.
         result.stop_reason = "user"
