@@ -23,6 +23,16 @@ from sklearn.utils import check_random_state
 DIVISION_METHODS = ("block", "random", "interleaved")
 
 
+def _matlab_round(x: float) -> int:
+    """MATLAB's round (half away from zero) for x >= 0.
+
+    Python's round() rounds half to even, and floor(x + 0.5) rounds
+    0.49999999999999994 up because the sum itself rounds to 1.0.
+    """
+    low = np.floor(x)
+    return int(low + 1 if x - low >= 0.5 else low)
+
+
 def _counts(n: int, train_ratio: float, val_ratio: float, test_ratio: float):
     ratios = np.array([train_ratio, val_ratio, test_ratio], dtype=float)
     if n < 0:
@@ -33,9 +43,8 @@ def _counts(n: int, train_ratio: float, val_ratio: float, test_ratio: float):
             f"got {tuple(ratios.tolist())}."
         )
     ratios = ratios / ratios.sum()
-    # Python's round() is banker's rounding; MATLAB's round() rounds half away.
-    n_val = int(np.floor(ratios[1] * n + 0.5))
-    n_test = int(np.floor(ratios[2] * n + 0.5))
+    n_val = _matlab_round(ratios[1] * n)
+    n_test = _matlab_round(ratios[2] * n)
     n_train = n - n_val - n_test
     if n_train < 0:  # only possible through rounding up of tiny n
         n_test += n_train
@@ -137,9 +146,19 @@ def divideind(n: int, train_ind, val_ind=(), test_ind=()):
     >>> [p.tolist() for p in divideind(5, [0, 1, 2], [3], [4])]
     [[0, 1, 2], [3], [4]]
     """
-    parts = [
-        np.asarray(p, dtype=int).reshape(-1) for p in (train_ind, val_ind, test_ind)
-    ]
+    parts = []
+    for name, p in (
+        ("train_ind", train_ind),
+        ("val_ind", val_ind),
+        ("test_ind", test_ind),
+    ):
+        arr = np.asarray(p).reshape(-1)
+        if arr.size and not np.issubdtype(arr.dtype, np.integer):
+            raise TypeError(
+                f"divideind: {name} must hold integer indices, got dtype {arr.dtype}"
+                " (for a boolean mask, pass np.flatnonzero(mask))."
+            )
+        parts.append(arr.astype(int))
     everything = np.concatenate(parts)
     if everything.size and (everything.min() < 0 or everything.max() >= n):
         raise ValueError(

@@ -106,8 +106,9 @@ def glorot(n_inputs: int, n_neurons: int, activation: str, rng):
     >>> bool(np.all(np.abs(W) <= np.sqrt(6 / 7)))
     True
     """
-    factor = 2.0 if activation == "logsig" else 1.0
-    bound = np.sqrt(factor * 6.0 / (n_inputs + n_neurons))
+    # scikit-learn's _init_coef: 6 for tanh-like units, 2 for the logistic.
+    factor = 2.0 if activation == "logsig" else 6.0
+    bound = np.sqrt(factor / (n_inputs + n_neurons))
     W = rng.uniform(-bound, bound, size=(n_inputs, n_neurons))
     b = rng.uniform(-bound, bound, size=n_neurons)
     return W, b

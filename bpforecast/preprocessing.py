@@ -117,8 +117,9 @@ class _AffineScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         finite = xp.all(xp.isfinite(center)) and xp.all(xp.isfinite(gain))
         if not (bool(finite) and bool(xp.all(gain != 0))):
             raise ValueError(
-                "X has values too large in magnitude to scale (the mean or range "
-                "overflows); rescale the data first."
+                "X cannot be scaled: a column's mean, range or standard deviation "
+                "overflows or underflows (values too large, or a range too small to "
+                "represent); rescale the data first."
             )
         self.center_, self.gain_, self.constant_ = center, gain, constant
         return self

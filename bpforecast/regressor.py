@@ -429,8 +429,10 @@ class BPRegressor(RegressorMixin, BaseEstimator):
             if not (np.all(np.isfinite(value)) and np.all(value != 0)):
                 which = "X" if name.startswith("x") else "y"
                 raise ValueError(
-                    f"{which} has values too large in magnitude to scale with "
-                    f"scaling={self.scaling!r} (statistics overflow); rescale first."
+                    f"{which} cannot be scaled with scaling={self.scaling!r}: a "
+                    "column's mean, range or standard deviation overflows or "
+                    "underflows (values too large in magnitude, or a range too "
+                    "small to represent); rescale the data first."
                 )
 
     def _warm_start_theta(self, arch: Architecture):
