@@ -7,8 +7,10 @@ Examples
 (10, 10)
 """
 
+from .backtesting import BacktestResult, backtest
+from .forecaster import BPForecaster
 from .regressor import BPRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["BPRegressor", "__version__"]
+__all__ = ["BPForecaster", "BPRegressor", "BacktestResult", "backtest", "__version__"]

@@ -426,7 +426,8 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         self.y_center_, self.y_gain_, self.constant_targets_ = params(Y)
         for name in ("x_center_", "x_gain_", "y_center_", "y_gain_"):
             value = getattr(self, name)
-            if not (np.all(np.isfinite(value)) and np.all(value != 0)):
+            bad_gain = name.endswith("gain_") and np.any(value == 0)
+            if bad_gain or not np.all(np.isfinite(value)):
                 which = "X" if name.startswith("x") else "y"
                 raise ValueError(
                     f"{which} cannot be scaled with scaling={self.scaling!r}: a "

@@ -1,0 +1,772 @@
+"""BPForecaster: a forecaster that owns the windowing around a BP network.
+
+A person gives a series (and, if they have them, exogenous variables) and gets
+forecasts with a future date index. The forecaster
+
+1. optionally logs the series (``transform``), removes a clear seasonal
+   pattern (``seasonal_adjustment``, classical decomposition after the M4
+   benchmarks' autocorrelation test),
+2. turns the adjusted series into lag windows
+   (:func:`bpforecast.windowing.make_windows`), and with ``normalize='window'``
+   subtracts each window's last value from its inputs and targets, so the
+   network learns changes relative to the current level (robust to trends
+   and level shifts),
+3. trains ``n_models`` regressors from different random starts
+   (``BPRegressor`` unless another scikit-learn regressor is given) and
+   combines their forecasts by the median (or mean),
+4. forecasts with one of three strategies: ``'recursive'`` (MATLAB's
+   ``closeloop``: the one-step network is fed its own predictions),
+   ``'direct'`` (one network per step) or ``'mimo'`` (one network with
+   ``horizon`` outputs), and inverts every transform.
+
+Examples
+--------
+>>> from bpforecast import BPForecaster
+>>> from bpforecast.datasets import load_airline_passengers
+>>> y = load_airline_passengers()
+>>> f = BPForecaster(n_models=2, random_state=0).fit(y[:-12])
+>>> forecast = f.predict(12)
+>>> forecast.index[0].strftime("%Y-%m"), len(forecast)
+('1960-01', 12)
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .baselines import future_index, infer_season_length
+from .regressor import BPRegressor
+from .transforms import LogTransform, SeasonalAdjustment
+from .windowing import make_windows, normalize_lags
+
+CALENDAR_FEATURES = ("hour", "dayofweek", "month", "dayofyear")
+_CALENDAR_PERIODS = {"hour": 24, "dayofweek": 7, "month": 12, "dayofyear": 365.25}
+_CALENDAR_ATTRIBUTES = {
+    "hour": "hour",
+    "dayofweek": "day_of_week",
+    "month": "month",
+    "dayofyear": "day_of_year",
+}
+MIN_WINDOWS = 10
+
+
+def default_regressor(random_state=None) -> BPRegressor:
+    """The network BPForecaster trains when no regressor is given.
+
+    One hidden layer of 10 tansig neurons (MATLAB's ``narnet`` default size),
+    traingdx with a larger initial learning rate than the regressor's default
+    (0.05; the adaptive rule lowers it when needed), early stopping on the
+    last 20 % of the windows (no inner test block: the forecaster evaluates
+    out of sample by backtesting) and up to 1000 epochs.
+
+    Examples
+    --------
+    >>> from bpforecast.forecaster import default_regressor
+    >>> default_regressor().hidden_layer_sizes
+    (10,)
+    """
+    return BPRegressor(
+        hidden_layer_sizes=(10,),
+        lr=0.05,
+        epochs=1000,
+        max_fail=20,
+        division="block",
+        division_ratios=(0.8, 0.2, 0.0),
+        random_state=random_state,
+    )
+
+
+def auto_lags(n: int, season_length: int, horizon: int = 1) -> np.ndarray:
+    """Lags chosen from the season length and the series length.
+
+    One full season of lags for seasonal data (``1..m``), otherwise ``1..8``;
+    then capped so that at least three windows exist per lag.
+
+    Examples
+    --------
+    >>> from bpforecast.forecaster import auto_lags
+    >>> auto_lags(144, 12).tolist()[-1], auto_lags(100, 1).tolist()
+    (12, [1, 2, 3, 4, 5, 6, 7, 8])
+    """
+    wanted = season_length if season_length > 1 else 8
+    cap = max(1, (n - horizon + 1) // 4)
+    return np.arange(1, min(wanted, cap) + 1)
+
+
+def calendar_frame(index: pd.DatetimeIndex, features) -> pd.DataFrame:
+    """Sine/cosine encodings of calendar features, known in advance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bpforecast.forecaster import calendar_frame
+    >>> idx = pd.date_range("2024-01-01", periods=3, freq="h")
+    >>> list(calendar_frame(idx, ["hour"]).columns)
+    ['hour_sin', 'hour_cos']
+    """
+    if not isinstance(index, pd.DatetimeIndex):
+        raise TypeError("calendar_features need a series with a DatetimeIndex.")
+    columns = {}
+    for name in features:
+        if name not in CALENDAR_FEATURES:
+            raise ValueError(
+                f"calendar_features: unknown feature {name!r}; "
+                f"expected some of {CALENDAR_FEATURES}."
+            )
+        value = np.asarray(getattr(index, _CALENDAR_ATTRIBUTES[name]), dtype=float)
+        angle = 2 * np.pi * value / _CALENDAR_PERIODS[name]
+        columns[f"{name}_sin"] = np.sin(angle)
+        columns[f"{name}_cos"] = np.cos(angle)
+    return pd.DataFrame(columns, index=index)
+
+
+def _as_series(y, name: str = "y") -> pd.Series:
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"{name} must be one series; got a DataFrame with {y.shape[1]} columns."
+            )
+        y = y.iloc[:, 0]
+    if isinstance(y, pd.Series):
+        series = y.copy()
+    else:
+        values = np.asarray(y)
+        if values.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {values.shape}.")
+        series = pd.Series(values)
+    if not (
+        pd.api.types.is_numeric_dtype(series.dtype)
+        and not pd.api.types.is_bool_dtype(series.dtype)
+    ):
+        raise TypeError(f"{name} must be numeric, got dtype {series.dtype}.")
+    series = series.astype(float)
+    if not np.all(np.isfinite(series.to_numpy())):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    index = series.index
+    if isinstance(index, pd.DatetimeIndex):
+        if not index.is_monotonic_increasing or index.has_duplicates:
+            raise ValueError(f"{name}'s dates must be increasing and unique.")
+        if index.freq is None:
+            freq = pd.infer_freq(index) if len(index) >= 3 else None
+            if freq is None:
+                raise ValueError(
+                    f"{name}'s DatetimeIndex has no regular frequency; "
+                    "resample it (e.g. y.asfreq('D')) first."
+                )
+            series.index = pd.DatetimeIndex(index, freq=freq)
+    elif not isinstance(index, pd.RangeIndex):
+        series.index = pd.RangeIndex(len(series))
+    series.name = "y"
+    return series
+
+
+class BPForecaster(BaseEstimator):
+    """Forecast a series with back-propagation networks on lag windows.
+
+    Parameters
+    ----------
+    regressor : scikit-learn regressor or None, default=None
+        The model trained on the windows. None means
+        :func:`default_regressor`. Any regressor works (Ridge,
+        MLPRegressor, ...), so models can be compared on equal footing.
+    lags : 'auto', int or list of int, default='auto'
+        Past values used as inputs: ``L`` means ``1..L``; a list picks lags
+        (``[1, 2, 12]``). 'auto' uses :func:`auto_lags`.
+    horizon : int, default=1
+        Steps the direct and mimo strategies are trained for (the most
+        ``predict`` can give them). The recursive strategy forecasts any
+        number of steps.
+    strategy : {'recursive', 'direct', 'mimo'}, default='recursive'
+    season_length : int or None, default=None
+        Inferred from the index frequency when None (12 for monthly data,
+        24 hourly, 7 daily, 1 yearly or unknown).
+    transform : {'auto', 'log'} or None, default='auto'
+        'auto' logs strictly positive series.
+    seasonal_adjustment : {'auto', True, False}, default='auto'
+        Remove a seasonal pattern by classical decomposition; 'auto' only when
+        the autocorrelation test finds one.
+    normalize : {'window'} or None, default='window'
+        Subtract each window's most recent input value (the level) from its
+        inputs and targets.
+    n_models : int, default=5
+        Networks trained from different random starts.
+    combine : {'median', 'mean'}, default='median'
+    exog_lags : list of int, default=(0,)
+        Lags of the exogenous variables (0: the value at the target time,
+        which must then be known for the forecast period).
+    calendar_features : list of str or None, default=None
+        Calendar variables generated from the dates, as sine/cosine pairs:
+        some of 'hour', 'dayofweek', 'month', 'dayofyear'.
+    interval_windows : int, default=20
+        Forecast origins used to calibrate :meth:`predict_interval`.
+    random_state : int or None, default=None
+        Seeds the networks (model ``k`` gets ``random_state + k``).
+
+    Attributes
+    ----------
+    y_ : pandas.Series
+        The training series (a copy).
+    lags_ : ndarray of int
+    season_length_ : int
+    transform_ : LogTransform or None
+    seasonal_ : SeasonalAdjustment
+    models_ : list
+        Fitted regressors (for 'direct', a list per step).
+    X_train_, y_train_ : pandas.DataFrame
+        The training windows after normalisation, as the models saw them
+        (see :meth:`create_train_X_y`).
+
+    Examples
+    --------
+    >>> from bpforecast import BPForecaster
+    >>> from bpforecast.datasets import load_nile
+    >>> y = load_nile()
+    >>> f = BPForecaster(n_models=2, random_state=0).fit(y)
+    >>> f.predict(3).round(-2).index.year.tolist()
+    [1971, 1972, 1973]
+    """
+
+    _parameter_constraints: dict = {
+        "regressor": [HasMethods(["fit", "predict"]), None],
+        "lags": [
+            StrOptions({"auto"}),
+            Interval(numbers.Integral, 1, None, closed="left"),
+            "array-like",
+        ],
+        "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
+        "strategy": [StrOptions({"recursive", "direct", "mimo"})],
+        "season_length": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "transform": [StrOptions({"auto", "log"}), None],
+        "seasonal_adjustment": [StrOptions({"auto"}), "boolean"],
+        "normalize": [StrOptions({"window"}), None],
+        "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
+        "combine": [StrOptions({"median", "mean"})],
+        "exog_lags": ["array-like"],
+        "calendar_features": ["array-like", None],
+        "interval_windows": [Interval(numbers.Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        regressor=None,
+        lags="auto",
+        horizon=1,
+        strategy="recursive",
+        season_length=None,
+        transform="auto",
+        seasonal_adjustment="auto",
+        normalize="window",
+        n_models=5,
+        combine="median",
+        exog_lags=(0,),
+        calendar_features=None,
+        interval_windows=20,
+        random_state=None,
+    ):
+        self.regressor = regressor
+        self.lags = lags
+        self.horizon = horizon
+        self.strategy = strategy
+        self.season_length = season_length
+        self.transform = transform
+        self.seasonal_adjustment = seasonal_adjustment
+        self.normalize = normalize
+        self.n_models = n_models
+        self.combine = combine
+        self.exog_lags = exog_lags
+        self.calendar_features = calendar_features
+        self.interval_windows = interval_windows
+        self.random_state = random_state
+
+    # ------------------------------------------------------------ windows
+    def _prepare(self, y: pd.Series, exog) -> None:
+        """Fit the series transforms and settle lags (no model fitting)."""
+        n = len(y)
+        self.season_length_ = int(
+            self.season_length
+            if self.season_length is not None
+            else infer_season_length(y.index)
+        )
+        self._fit_horizon = 1 if self.strategy == "recursive" else int(self.horizon)
+        if isinstance(self.lags, str):
+            self.lags_ = auto_lags(n, self.season_length_, self._fit_horizon)
+        else:
+            self.lags_ = normalize_lags(self.lags)
+        if self.transform == "log" or (self.transform == "auto" and y.min() > 0):
+            self.transform_ = LogTransform().fit(y.to_numpy())
+        else:
+            self.transform_ = None
+        z = self._to_z(y.to_numpy())
+        test = self.seasonal_adjustment == "auto"
+        m = self.season_length_ if self.seasonal_adjustment is not False else 1
+        self.seasonal_ = SeasonalAdjustment(m, test=test).fit(z)
+        self._exog_columns = None if exog is None else list(exog.columns)
+        self.exog_lags_ = np.unique(np.asarray(self.exog_lags, dtype=int))
+
+    def _to_z(self, values: np.ndarray, start: int = 0) -> np.ndarray:
+        """Original units -> log -> seasonally adjusted."""
+        z = self.transform_.transform(values) if self.transform_ is not None else values
+        if hasattr(self, "seasonal_"):
+            z = self.seasonal_.transform(z, start)
+        return z
+
+    def _from_z(self, z: np.ndarray, start: int) -> np.ndarray:
+        values = self.seasonal_.inverse(z, start)
+        return (
+            self.transform_.inverse(values) if self.transform_ is not None else values
+        )
+
+    def _exog_frame(self, index, exog) -> pd.DataFrame | None:
+        """User exog (validated) plus calendar features for ``index``."""
+        parts = []
+        if exog is not None:
+            parts.append(exog)
+        if self.calendar_features:
+            parts.append(calendar_frame(index, list(self.calendar_features)))
+        if not parts:
+            return None
+        return pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
+
+    def _windows(self, y: pd.Series, exog_all) -> tuple[pd.DataFrame, pd.DataFrame]:
+        z = pd.Series(self._to_z(y.to_numpy()), index=y.index, name="y")
+        X, Y = make_windows(
+            z,
+            self.lags_,
+            horizon=self._fit_horizon,
+            exog=exog_all,
+            exog_lags=None if exog_all is None else self.exog_lags_.tolist(),
+        )
+        if self.normalize == "window":
+            level = X[f"y_lag{self.lags_[0]}"].to_numpy()
+            lag_cols = [f"y_lag{lag}" for lag in self.lags_]
+            X = X.copy()
+            X[lag_cols] = X[lag_cols].to_numpy() - level[:, None]
+            # The level's own column is now identically zero: drop it.
+            X = X.drop(columns=lag_cols[0])
+            Y = Y - level[:, None]
+        return X, Y
+
+    def create_train_X_y(self, y, exog=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The training windows the models would see for ``y`` (after transforms).
+
+        Inputs are ``y_lag{k}`` (adjusted series, minus the window level when
+        ``normalize='window'``) and exogenous/calendar columns; targets are
+        ``y_step{h}``. Rows are indexed by the time of their first target.
+
+        Examples
+        --------
+        >>> from bpforecast import BPForecaster
+        >>> from bpforecast.datasets import load_airline_passengers
+        >>> X, Y = BPForecaster(lags=3).create_train_X_y(load_airline_passengers())
+        >>> list(X.columns), list(Y.columns), len(X)
+        (['y_lag2', 'y_lag3'], ['y_step1'], 141)
+        """
+        self._validate_params()
+        y = _as_series(y)
+        exog = self._check_exog(exog, y.index, "exog")
+        self._prepare(y, exog)
+        return self._windows(y, self._exog_frame(y.index, exog))
+
+    def _check_exog(self, exog, index, name: str) -> pd.DataFrame | None:
+        if exog is None:
+            return None
+        if isinstance(exog, pd.Series):
+            exog = exog.to_frame(exog.name if exog.name is not None else "x")
+        elif not isinstance(exog, pd.DataFrame):
+            arr = np.asarray(exog, dtype=float)
+            arr = arr.reshape(-1, 1) if arr.ndim == 1 else arr
+            exog = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+        if len(exog) != len(index):
+            raise ValueError(
+                f"{name} has {len(exog)} rows but {len(index)} are needed "
+                "(one per time point)."
+            )
+        exog = exog.copy()
+        exog.index = index
+        exog.columns = [str(c) for c in exog.columns]
+        try:
+            values = exog.to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be numeric.") from None
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{name} contains NaN or infinite values.")
+        return exog
+
+    # ---------------------------------------------------------------- fit
+    def fit(self, y, exog=None):
+        """Fit the transforms and the networks on the series ``y``.
+
+        Parameters
+        ----------
+        y : pandas Series (DatetimeIndex with a frequency, or RangeIndex) or 1-D array
+        exog : DataFrame, Series or array, optional
+            Exogenous variables aligned with ``y`` (same length).
+
+        Returns
+        -------
+        self
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast import BPForecaster
+        >>> y = np.sin(np.arange(120) / 4) + 2
+        >>> BPForecaster(n_models=1, random_state=0).fit(y).lags_.tolist()
+        [1, 2, 3, 4, 5, 6, 7, 8]
+        """
+        self._validate_params()
+        y = _as_series(y)
+        exog = self._check_exog(exog, y.index, "exog")
+        self._prepare(y, exog)
+        exog_all = self._exog_frame(y.index, exog)
+        X, Y = self._windows(y, exog_all)
+        if len(X) < MIN_WINDOWS:
+            raise ValueError(
+                f"y is too short: {len(y)} values with lags up to {self.lags_[-1]} "
+                f"and horizon {self._fit_horizon} leave {len(X)} training windows, "
+                f"fewer than {MIN_WINDOWS}. Use fewer lags or a longer series."
+            )
+        self.y_ = y
+        self.exog_ = exog
+        self.X_train_, self.y_train_ = X, Y
+        base = self.regressor if self.regressor is not None else default_regressor()
+        seeds = self._seeds()
+        Xv = X.to_numpy()
+        if self.strategy == "direct":
+            self.models_ = [
+                [
+                    self._fit_one(base, seed, Xv, Y.iloc[:, h].to_numpy())
+                    for seed in seeds
+                ]
+                for h in range(Y.shape[1])
+            ]
+        elif self.strategy == "mimo":
+            self.models_ = [
+                self._fit_one(base, seed, Xv, Y.to_numpy()) for seed in seeds
+            ]
+        else:
+            self.models_ = [
+                self._fit_one(base, seed, Xv, Y.iloc[:, 0].to_numpy()) for seed in seeds
+            ]
+        self._interval_cache = {}
+        return self
+
+    def _seeds(self) -> list:
+        if self.random_state is None:
+            return [None] * self.n_models
+        if isinstance(self.random_state, numbers.Integral):
+            return [int(self.random_state) + k for k in range(self.n_models)]
+        rng = self.random_state
+        return [int(rng.randint(np.iinfo(np.int32).max)) for _ in range(self.n_models)]
+
+    @staticmethod
+    def _fit_one(base, seed, X, y):
+        model = clone(base)
+        if "random_state" in model.get_params() and seed is not None:
+            model.set_params(random_state=seed)
+        return model.fit(X, y)
+
+    # ------------------------------------------------------------ predict
+    def _combine(self, paths: np.ndarray) -> np.ndarray:
+        return (
+            np.median(paths, axis=0) if self.combine == "median" else paths.mean(axis=0)
+        )
+
+    def _future_exog(self, steps: int, exog, index) -> pd.DataFrame | None:
+        """Exog/calendar rows for the forecast period, validated."""
+        if self._exog_columns is None and not self.calendar_features:
+            if exog is not None:
+                raise ValueError("exog was given to predict but not to fit.")
+            return None
+        user = None
+        if self._exog_columns is not None:
+            need = steps - int(np.min(self.exog_lags_))
+            if need > 0:
+                if exog is None:
+                    raise ValueError(
+                        f"exog is required: the model uses {self._exog_columns} at "
+                        f"lags {list(self.exog_lags)}, so predict({steps}) needs their "
+                        f"next {need} values."
+                    )
+                if isinstance(exog, pd.Series):
+                    exog = exog.to_frame(exog.name if exog.name is not None else "x")
+                elif not isinstance(exog, pd.DataFrame):
+                    arr = np.asarray(exog, dtype=float)
+                    arr = arr.reshape(-1, 1) if arr.ndim == 1 else arr
+                    exog = pd.DataFrame(arr, columns=self._exog_columns[: arr.shape[1]])
+                exog = exog.copy()
+                exog.columns = [str(c) for c in exog.columns]
+                missing = [c for c in self._exog_columns if c not in exog.columns]
+                if missing:
+                    raise ValueError(f"exog is missing columns {missing}.")
+                if len(exog) < steps:
+                    raise ValueError(
+                        f"exog has {len(exog)} future rows; predict({steps}) needs "
+                        f"{steps} (values of {self._exog_columns} for each step)."
+                    )
+                exog = exog.iloc[:steps][self._exog_columns]
+                exog.index = index
+                user = self._check_exog(exog, index, "exog")
+            else:
+                user = pd.DataFrame(
+                    np.zeros((steps, len(self._exog_columns))),
+                    index=index,
+                    columns=self._exog_columns,
+                )
+        return self._exog_frame(index, user)
+
+    def _forecast(self, history: np.ndarray, steps: int, exog_hist, exog_future):
+        """Forecasts (original units) of ``steps`` values after ``history``.
+
+        ``history`` starts where the training series started (so seasonal
+        phases line up); it may be longer than the training series
+        (backtesting without refitting).
+        """
+        n = history.size
+        z = self._to_z(history)
+        lags = self.lags_
+        exog_values = None
+        if exog_hist is not None:
+            exog_values = np.vstack([exog_hist.to_numpy(), exog_future.to_numpy()])
+        exog_lags = self.exog_lags_
+
+        def row(buffer, t):
+            """Inputs for the target at position t (buffer holds z up to t-1)."""
+            lag_values = buffer[t - lags]
+            if self.normalize == "window":
+                level = lag_values[0]
+                lag_values = lag_values[1:] - level
+            else:
+                level = 0.0
+            parts = [lag_values]
+            if exog_values is not None:
+                parts.append(exog_values[t - exog_lags].T.ravel())
+            return np.concatenate(parts), level
+
+        if self.strategy == "recursive":
+            paths = np.empty((len(self.models_), steps))
+            for k, model in enumerate(self.models_):
+                buffer = np.concatenate([z, np.empty(steps)])
+                for s in range(steps):
+                    x, level = row(buffer, n + s)
+                    buffer[n + s] = (
+                        float(np.ravel(model.predict(x[None, :]))[0]) + level
+                    )
+                paths[k] = buffer[n:]
+        else:
+            if steps > self._fit_horizon:
+                raise ValueError(
+                    f"steps={steps} exceeds horizon={self._fit_horizon} that the "
+                    f"{self.strategy!r} strategy was trained for; refit with a larger "
+                    "horizon or use strategy='recursive'."
+                )
+            x, level = row(np.concatenate([z, np.empty(steps)]), n)
+            if self.strategy == "mimo":
+                paths = np.vstack(
+                    [np.ravel(m.predict(x[None, :]))[:steps] for m in self.models_]
+                )
+            else:
+                paths = np.array(
+                    [
+                        [float(np.ravel(m.predict(x[None, :]))[0]) for m in models]
+                        for models in self.models_[:steps]
+                    ]
+                ).T
+            paths = paths + level
+        return self._from_z(self._combine(paths), n)
+
+    def predict(self, steps: int, exog=None) -> pd.Series:
+        """Forecast the next ``steps`` values after the training series.
+
+        Parameters
+        ----------
+        steps : int
+        exog : DataFrame, Series or array, optional
+            Future values of the exogenous variables, one row per step
+            (required when the model was fitted with exog at lags smaller than
+            ``steps``).
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by the future dates (continuing the series' frequency) or
+            integer positions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast import BPForecaster
+        >>> y = np.sin(np.arange(100) / 3) + 3
+        >>> BPForecaster(n_models=1, random_state=0).fit(y).predict(2).index.tolist()
+        [100, 101]
+        """
+        check_is_fitted(self, "models_")
+        steps = self._check_steps(steps)
+        index = future_index(self.y_.index, steps)
+        exog_future = self._future_exog(steps, exog, index)
+        exog_hist = self._exog_frame(self.y_.index, self.exog_)
+        values = self._forecast(self.y_.to_numpy(), steps, exog_hist, exog_future)
+        return pd.Series(values, index=index, name="forecast")
+
+    @staticmethod
+    def _check_steps(steps) -> int:
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+            raise TypeError(f"steps must be a positive integer, got {steps!r}.")
+        if steps < 1:
+            raise ValueError(f"steps must be a positive integer, got {steps}.")
+        return int(steps)
+
+    def predict_in_sample(self) -> pd.Series:
+        """One-step (open-loop) fitted values on the training windows.
+
+        Examples
+        --------
+        >>> from bpforecast import BPForecaster
+        >>> from bpforecast.datasets import load_nile
+        >>> f = BPForecaster(n_models=1, random_state=0).fit(load_nile())
+        >>> len(f.predict_in_sample()) == len(f.X_train_)
+        True
+        """
+        check_is_fitted(self, "models_")
+        X = self.X_train_.to_numpy()
+        if self.strategy == "direct":
+            models = self.models_[0]
+            paths = np.vstack([np.ravel(m.predict(X)) for m in models])
+        elif self.strategy == "mimo":
+            paths = np.vstack(
+                [
+                    np.asarray(m.predict(X)).reshape(len(X), -1)[:, 0]
+                    for m in self.models_
+                ]
+            )
+        else:
+            paths = np.vstack([np.ravel(m.predict(X)) for m in self.models_])
+        z_hat = self._combine(paths)
+        positions = self.y_.index.get_indexer(self.X_train_.index)
+        if self.normalize == "window":
+            z = self._to_z(self.y_.to_numpy())
+            z_hat = z_hat + z[positions - self.lags_[0]]
+        # Windows are consecutive, so the seasonal phases continue from the first.
+        values = self._from_z(z_hat, int(positions[0]))
+        return pd.Series(values, index=self.X_train_.index, name="fitted")
+
+    # ---------------------------------------------------------- intervals
+    def predict_interval(
+        self, steps: int, coverage: float = 0.9, exog=None
+    ) -> pd.DataFrame:
+        """Forecasts with conformal prediction intervals.
+
+        Split conformal over rolling origins: a copy of the forecaster is
+        refitted without the last ``interval_windows + steps - 1`` values and
+        forecasts ``steps`` ahead from each of ``interval_windows`` origins in
+        that held-out stretch (without refitting). For each step ``h`` the
+        interval half-width is the ``ceil((K + 1) * coverage) / K`` empirical
+        quantile of the K absolute errors at step ``h``, so intervals widen
+        with the horizon as the errors do. The coverage is exact for
+        exchangeable errors and approximate for real series; it needs no
+        distributional assumption. The calibration fit is cached per
+        ``steps``.
+
+        Parameters
+        ----------
+        steps : int
+        coverage : float in (0, 1), default=0.9
+        exog : as for :meth:`predict`
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``forecast``, ``lower``, ``upper``.
+
+        Examples
+        --------
+        >>> from bpforecast import BPForecaster
+        >>> from bpforecast.datasets import load_nile
+        >>> f = BPForecaster(n_models=1, interval_windows=10, random_state=0)
+        >>> out = f.fit(load_nile()).predict_interval(3, coverage=0.8)
+        >>> bool((out["lower"] <= out["forecast"]).all())
+        True
+        """
+        check_is_fitted(self, "models_")
+        steps = self._check_steps(steps)
+        if not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1), got {coverage}.")
+        forecast = self.predict(steps, exog=exog)
+        errors = self._calibration_errors(steps)
+        K = errors.shape[0]
+        level = min(1.0, np.ceil((K + 1) * coverage) / K)
+        half = np.quantile(np.abs(errors), level, axis=0, method="higher")
+        return pd.DataFrame(
+            {
+                "forecast": forecast.to_numpy(),
+                "lower": forecast.to_numpy() - half,
+                "upper": forecast.to_numpy() + half,
+            },
+            index=forecast.index,
+        )
+
+    def _calibration_errors(self, steps: int) -> np.ndarray:
+        if steps in self._interval_cache:
+            return self._interval_cache[steps]
+        K = int(self.interval_windows)
+        n = len(self.y_)
+        cut = n - K - steps + 1
+        min_train = int(self.lags_[-1]) + self._fit_horizon + 10
+        if cut < min_train:
+            raise ValueError(
+                f"predict_interval needs at least {min_train + K + steps - 1} "
+                f"values for steps={steps} and interval_windows={K}; the series "
+                f"has {n}. Lower interval_windows or steps."
+            )
+        calib = clone(self).fit(
+            self.y_.iloc[:cut], None if self.exog_ is None else self.exog_.iloc[:cut]
+        )
+        y = self.y_.to_numpy()
+        exog_all = self._exog_frame(self.y_.index, self.exog_)
+        errors = np.empty((K, steps))
+        for k in range(K):
+            origin = cut + k
+            hist = None if exog_all is None else exog_all.iloc[:origin]
+            fut = None if exog_all is None else exog_all.iloc[origin : origin + steps]
+            pred = calib._forecast(y[:origin], steps, hist, fut)
+            errors[k] = y[origin : origin + steps] - pred
+        self._interval_cache[steps] = errors
+        return errors
+
+    def forecast_from(self, history, steps: int, exog=None) -> np.ndarray:
+        """Forecast ``steps`` values after ``history`` without refitting.
+
+        ``history`` must start where the training series started and may run
+        past its end (used by :func:`bpforecast.backtesting.backtest` with
+        ``refit=False``). ``exog`` must then cover history and future.
+
+        Examples
+        --------
+        >>> from bpforecast import BPForecaster
+        >>> from bpforecast.datasets import load_nile
+        >>> y = load_nile()
+        >>> f = BPForecaster(n_models=1, random_state=0).fit(y[:80])
+        >>> f.forecast_from(y[:90], 2).shape
+        (2,)
+        """
+        check_is_fitted(self, "models_")
+        steps = self._check_steps(steps)
+        history = _as_series(history, "history")
+        n = len(history)
+        exog_all = None
+        if self._exog_columns is not None or self.calendar_features:
+            full_index = history.index.append(future_index(history.index, steps))
+            user = None
+            if self._exog_columns is not None:
+                user = self._check_exog(exog, full_index, "exog")[self._exog_columns]
+            exog_all = self._exog_frame(full_index, user)
+        hist = None if exog_all is None else exog_all.iloc[:n]
+        fut = None if exog_all is None else exog_all.iloc[n:]
+        return self._forecast(history.to_numpy(), steps, hist, fut)
