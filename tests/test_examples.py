@@ -9,7 +9,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
-QUICK_ARGS = {"sunspots_regressor.py": ["--epochs", "40"]}
+QUICK_ARGS = {
+    "sunspots_regressor.py": ["--epochs", "40"],
+    "airline_forecast.py": ["--n-models", "1", "--horizon", "12"],
+    "sunspots_forecast.py": ["--n-models", "1"],
+    "narx_forecast.py": ["--n-models", "1", "--n", "300"],
+}
 
 
 def test_there_are_examples():
