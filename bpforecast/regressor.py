@@ -49,6 +49,7 @@ from sklearn.utils.validation import (
 from .activations import ACTIVATION_NAMES
 from .division import divide
 from .initialization import INIT_METHODS, initialize
+from .levenberg_marquardt import TrainLM
 from .network import Architecture, forward, pack, unpack
 from .preprocessing import SCALINGS, apply_scaling, reverse_scaling
 from .solvers import SOLVERS
@@ -118,8 +119,12 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         ``relu``, ``leaky_relu``, ``elu``, ``softplus``.
     output_activation : str, default='purelin'
         Output-layer transfer function (same choices).
-    solver : {'traingdx', 'traingd', 'traingdm', 'traingda'}, default='traingdx'
-        Training function (see :mod:`bpforecast.solvers`).
+    solver : {'traingdx', 'traingd', 'traingdm', 'traingda', 'trainlm'}, \
+default='traingdx'
+        Training function: the gradient-descent family
+        (:mod:`bpforecast.solvers`) or Levenberg-Marquardt
+        (:mod:`bpforecast.levenberg_marquardt`, full batch only; the
+        history's ``lr`` column then holds ``mu``).
     lr : float, default=0.01
         Initial learning rate.
     lr_inc, lr_dec : float, default=1.05, 0.7
@@ -132,8 +137,11 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         Maximum number of epochs (update attempts). 0 only initialises.
     goal : float, default=0.0
         Stop when the training error (standardised units) reaches it.
+    mu, mu_dec, mu_inc, mu_max : float, default=0.001, 0.1, 10, 1e10
+        trainlm's damping and its factors (MATLAB's defaults).
     min_grad : float, default=1e-5
-        Stop when the gradient norm falls to it.
+        Stop when the gradient norm falls to it (MATLAB's trainlm uses
+        1e-7; pass it for exact parity).
     max_fail : int, default=6
         Stop after this many epochs without a new best validation error.
     max_time : float or None, default=None
@@ -178,7 +186,8 @@ class BPRegressor(RegressorMixin, BaseEstimator):
     best_epoch_ : int
         Epoch of the returned weights.
     stop_reason_ : str
-        ``epochs``, ``goal``, ``min_grad``, ``max_fail``, ``time`` or ``user``.
+        ``epochs``, ``goal``, ``min_grad``, ``max_fail``, ``time``, ``user``,
+        or ``mu_max`` (trainlm).
     n_epochs_ : int
         Epochs run (update attempts).
     n_iter_ : int
@@ -216,7 +225,11 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         ],
         "activation": [StrOptions(set(ACTIVATION_NAMES))],
         "output_activation": [StrOptions(set(ACTIVATION_NAMES))],
-        "solver": [StrOptions(set(SOLVERS))],
+        "solver": [StrOptions({*SOLVERS, "trainlm"})],
+        "mu": [Interval(numbers.Real, 0, None, closed="neither")],
+        "mu_dec": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "mu_inc": [Interval(numbers.Real, 1, None, closed="neither")],
+        "mu_max": [Interval(numbers.Real, 0, None, closed="neither")],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "lr_inc": [Interval(numbers.Real, 1, None, closed="left")],
         "lr_dec": [Interval(numbers.Real, 0, 1, closed="neither")],
@@ -248,6 +261,10 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         lr_dec=0.7,
         max_perf_inc=1.04,
         mc=0.9,
+        mu=0.001,
+        mu_dec=0.1,
+        mu_inc=10.0,
+        mu_max=1e10,
         epochs=1000,
         goal=0.0,
         min_grad=1e-5,
@@ -271,6 +288,10 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         self.lr_dec = lr_dec
         self.max_perf_inc = max_perf_inc
         self.mc = mc
+        self.mu = mu
+        self.mu_dec = mu_dec
+        self.mu_inc = mu_inc
+        self.mu_max = mu_max
         self.epochs = epochs
         self.goal = goal
         self.min_grad = min_grad
@@ -356,13 +377,7 @@ class BPRegressor(RegressorMixin, BaseEstimator):
             coefs, intercepts = initialize(arch, ranges, self.init, rng)
             theta = pack(coefs, intercepts)
 
-        solver = SOLVERS[self.solver](
-            lr=self.lr,
-            mc=self.mc,
-            lr_inc=self.lr_inc,
-            lr_dec=self.lr_dec,
-            max_perf_inc=self.max_perf_inc,
-        )
+        solver = self._make_solver()
         criteria = StopCriteria(
             epochs=self.epochs,
             goal=self.goal,
@@ -413,6 +428,23 @@ class BPRegressor(RegressorMixin, BaseEstimator):
             test_idx,
         )
         return self
+
+    def _make_solver(self):
+        if self.solver == "trainlm":
+            if self.batch_size is not None:
+                raise ValueError(
+                    "solver='trainlm' trains full batch only; set batch_size=None."
+                )
+            return TrainLM(
+                mu=self.mu, mu_dec=self.mu_dec, mu_inc=self.mu_inc, mu_max=self.mu_max
+            )
+        return SOLVERS[self.solver](
+            lr=self.lr,
+            mc=self.mc,
+            lr_inc=self.lr_inc,
+            lr_dec=self.lr_dec,
+            max_perf_inc=self.max_perf_inc,
+        )
 
     def _fit_scaling(self, X, Y) -> None:
         if self.scaling is None:

@@ -1,8 +1,9 @@
 """The training loop: epochs, stopping criteria, validation checks and the record.
 
-:func:`train` is MATLAB's ``train`` for the gradient-descent family. It holds
-no estimator state: it takes a starting parameter vector, the network's
-architecture, the data blocks and a solver, and returns a
+:func:`train` is MATLAB's ``train`` for the gradient-descent family and for
+Levenberg-Marquardt (``trainlm``, full batch only). It holds no estimator
+state: it takes a starting parameter vector, the network's architecture, the
+data blocks and a solver, and returns a
 :class:`TrainingResult`. One epoch is one update attempt (full batch) or one
 pass over the mini-batches.
 
@@ -13,6 +14,13 @@ current weights, (2) records ``perf, vperf, tperf, lr, gradient, val_fail``,
 minimum, as in MATLAB (epochs where it stays level do not count), and the
 weights with the lowest validation error are returned. Without a validation
 block the final weights are returned.
+
+The history has the same columns for every solver. For trainlm the ``lr``
+column holds ``mu`` (MATLAB's plottrainstate shows lr or mu in the same
+place), and one epoch is one Levenberg-Marquardt iteration, however many
+values of ``mu`` it tried; training also stops with ``'mu_max'`` when ``mu``
+reaches ``mu_max`` (checked after ``min_grad``, before ``max_fail``, as in
+MATLAB).
 
 Examples
 --------
@@ -40,11 +48,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from array_api_compat import array_namespace
 
+from .levenberg_marquardt import (
+    TrainLM,
+    jacobian,
+    perf_gradient,
+    regularization_diagonal,
+)
 from .network import Architecture, forward, gradient, mse, perf
 from .solvers import TrainGD
 
 HISTORY_COLUMNS = ("perf", "vperf", "tperf", "lr", "gradient", "val_fail")
-STOP_REASONS = ("epochs", "goal", "min_grad", "max_fail", "time", "user")
+STOP_REASONS = ("epochs", "goal", "min_grad", "mu_max", "max_fail", "time", "user")
 
 
 @dataclass(frozen=True)
@@ -74,14 +88,16 @@ class TrainingResult:
     theta : array
         The returned weights: lowest validation error, or the last ones.
     history : dict of list
-        Per-epoch record, keys :data:`HISTORY_COLUMNS`.
+        Per-epoch record, keys :data:`HISTORY_COLUMNS` (``lr`` holds ``mu``
+        for trainlm).
     best_epoch : int
     stop_reason : str
         One of :data:`STOP_REASONS`.
     n_epochs : int
         Index of the last recorded epoch (the number of update attempts).
     rejected_nonfinite : int
-        Trial steps rejected because the error became NaN or infinite.
+        Trial steps rejected because the error became NaN or infinite (for
+        trainlm, every such trial value of ``mu``).
 
     Examples
     --------
@@ -143,7 +159,7 @@ def train(
     theta,
     arch: Architecture,
     training: tuple,
-    solver: TrainGD,
+    solver: TrainGD | TrainLM,
     criteria: StopCriteria,
     validation: tuple | None = None,
     test: tuple | None = None,
@@ -160,12 +176,17 @@ def train(
     training, validation, test : tuple (X, Y) or None
         Data blocks, already scaled, ``Y`` 2-D. An empty or missing
         validation block turns early stopping off.
-    solver : TrainGD
-        A fresh solver (it carries the learning rate and momentum memory).
+    solver : TrainGD or TrainLM
+        A fresh solver (it carries the learning rate and momentum memory, or
+        trainlm's ``mu``). With :class:`~bpforecast.levenberg_marquardt.TrainLM`
+        each epoch is one Levenberg-Marquardt iteration on the full batch, the
+        history's ``lr`` column holds ``mu``, and training stops with
+        ``'mu_max'`` when ``mu`` reaches ``mu_max``.
     criteria : StopCriteria
     batch_size : int or None
-        None for full batch (MATLAB). With an integer, each epoch is a pass
-        over shuffled mini-batches, each step kept; the solver's accept/reject
+        None for full batch (MATLAB); trainlm accepts only None. With an
+        integer, each epoch is a pass over shuffled mini-batches, each step
+        kept; the solver's accept/reject
         rule then applies to the whole epoch: an epoch that raised the
         training error by more than ``max_perf_inc`` (adaptive solvers) or
         made it non-finite is undone, lr falls and momentum resets.
@@ -175,6 +196,11 @@ def train(
     Returns
     -------
     TrainingResult
+
+    Raises
+    ------
+    ValueError
+        If ``batch_size`` is given with a TrainLM solver.
 
     Examples
     --------
@@ -187,7 +213,19 @@ def train(
     >>> r = train(np.zeros(2), arch, (X, Y), TrainGD(lr=0.4), StopCriteria(epochs=300))
     >>> np.round(r.theta, 3)          # y = 2 x + 1
     array([2., 1.])
+
+    Levenberg-Marquardt gets there in a few epochs; ``lr`` holds ``mu``:
+
+    >>> from bpforecast.levenberg_marquardt import TrainLM
+    >>> r = train(np.zeros(2), arch, (X, Y), TrainLM(), StopCriteria(min_grad=1e-7))
+    >>> r.stop_reason, r.n_epochs, np.round(r.theta, 6)
+    ('min_grad', 3, array([2., 1.]))
+    >>> [float(f"{mu:.0e}") for mu in r.history["lr"]]
+    [0.001, 0.0001, 1e-05, 1e-06]
     """
+    lm = isinstance(solver, TrainLM)
+    if lm and batch_size is not None:
+        raise ValueError("trainlm is full batch only: batch_size must be None.")
     X, Y = training
     validation, test = _nonempty(validation), _nonempty(test)
     result = TrainingResult(theta=theta)
@@ -196,7 +234,18 @@ def train(
 
     outputs = forward(theta, arch, X)
     current_perf = perf(theta, arch, outputs[-1], Y)
-    g = gradient(theta, arch, outputs, Y)
+    if lm:
+        reg = regularization_diagonal(arch, Y.shape[1], theta)
+        J, e, g = _linearize(theta, arch, outputs, Y, reg)
+        trial = {}
+
+        def evaluate(theta2) -> float:
+            # The last trial evaluated is the one TrainLM accepts, if any.
+            trial["outputs"] = forward(theta2, arch, X)
+            return perf(theta2, arch, trial["outputs"][-1], Y)
+
+    else:
+        g = gradient(theta, arch, outputs, Y)
     grad_norm = _norm(g)
     holdout = _Holdout(validation, test)
     vperf, tperf = holdout.perfs(theta, arch)
@@ -213,7 +262,14 @@ def train(
                     val_fail += 1
             for key, value in zip(
                 HISTORY_COLUMNS,
-                (current_perf, vperf, tperf, solver.lr, grad_norm, val_fail),
+                (
+                    current_perf,
+                    vperf,
+                    tperf,
+                    solver.mu if lm else solver.lr,
+                    grad_norm,
+                    val_fail,
+                ),
                 strict=True,
             ):
                 history[key].append(value)
@@ -227,6 +283,8 @@ def train(
                 result.stop_reason = "time"
             elif grad_norm <= criteria.min_grad:
                 result.stop_reason = "min_grad"
+            elif lm and solver.mu >= solver.mu_max:
+                result.stop_reason = "mu_max"
             elif validation is not None and val_fail >= criteria.max_fail:
                 result.stop_reason = "max_fail"
             else:
@@ -235,6 +293,16 @@ def train(
                 break
 
             epoch += 1
+            if lm:
+                step = solver.step(J, e, theta, current_perf, evaluate, reg)
+                result.rejected_nonfinite += step.n_nonfinite
+                if step.accepted:
+                    theta, current_perf = step.theta, step.perf
+                    outputs = trial["outputs"]
+                    J, e, g = _linearize(theta, arch, outputs, Y, reg)
+                    grad_norm = _norm(g)
+                    vperf, tperf = holdout.perfs(theta, arch)
+                continue
             if batch_size is None:
                 theta2 = theta + solver.propose(-g)
                 outputs2 = forward(theta2, arch, X)
@@ -267,6 +335,14 @@ def train(
         result.theta = theta
         result.best_epoch = epoch
     return result
+
+
+def _linearize(theta, arch, outputs, Y, reg):
+    """Jacobian, flattened errors and perf gradient at ``theta`` for trainlm."""
+    xp = array_namespace(theta, Y)
+    J = jacobian(theta, arch, outputs)
+    e = xp.reshape(outputs[-1] - Y, (-1,))
+    return J, e, perf_gradient(J, e, theta, reg)
 
 
 def _minibatch_epoch(theta, arch, X, Y, solver, batch_size, random_state):

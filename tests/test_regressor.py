@@ -402,3 +402,24 @@ def test_invalid_parameters_name_the_argument(params, error, match):
     X, y = make_data(20)
     with pytest.raises(error, match=match):
         BPRegressor(**params).fit(X, y)
+
+
+# ------------------------------------------------------------------- trainlm
+def test_trainlm_through_the_estimator():
+    X, y = make_data(200)
+    gdx = BPRegressor(division=None, epochs=200, random_state=0).fit(X, y)
+    lm = BPRegressor(solver="trainlm", division=None, epochs=200, random_state=0)
+    lm.fit(X, y)
+    # Same starting weights, far lower training error after the same epochs.
+    assert lm.history_["perf"].iloc[0] == pytest.approx(gdx.history_["perf"].iloc[0])
+    assert lm.history_["perf"].iloc[-1] < 0.1 * gdx.history_["perf"].iloc[-1]
+    assert lm.history_["lr"].iloc[0] == 0.001  # the lr column holds mu
+    assert lm.stop_reason_ in {"epochs", "min_grad", "mu_max", "goal"}
+
+
+def test_trainlm_refuses_minibatches_and_bad_mu():
+    X, y = make_data(30)
+    with pytest.raises(ValueError, match="full batch only"):
+        BPRegressor(solver="trainlm", batch_size=5).fit(X, y)
+    with pytest.raises(ValueError, match="'mu_dec' parameter"):
+        BPRegressor(solver="trainlm", mu_dec=2.0).fit(X, y)
