@@ -1,0 +1,995 @@
+"""The ``bpforecast`` command line: forecast and backtest a series in a CSV file.
+
+Three sub-commands::
+
+    bpforecast forecast data.csv --column y [--date-column ds] --horizon 24
+        [--lags auto|N|1,2,12] [--season-length M]
+        [--strategy recursive|direct|mimo] [--n-models K] [--coverage 0.9]
+        [--exog-columns a,b --future-exog future.csv] [--seed S]
+        [--plot forecast.png] [-o forecast.csv]
+    bpforecast backtest data.csv --column y [--date-column ds] --horizon 12
+        [--initial N] [--step N] [--no-refit] [--baselines] [--lags ...]
+        [--seed S] [--plot backtest.png] [-o folds.csv]
+    bpforecast datasets
+
+``data.csv`` may also be ``dataset:NAME``, a bundled dataset (see
+``bpforecast datasets``), whose date column ``ds`` is then used
+automatically. Problems with the input (a missing file, a missing or
+non-numeric column, missing values, irregular dates, a series too short for
+the model, bad option values) end the command with a one-line message that
+starts with ``bpforecast: error:`` on stderr and exit status 2.
+
+Examples
+--------
+>>> from bpforecast.cli import main
+>>> main(["datasets"])
+airline_passengers    144 values  MS      1949-01-01 to 1960-12-01
+co2                   526 values  MS      1958-03-01 to 2001-12-01
+nile                  100 values  YS-JAN  1871-01-01 to 1970-01-01
+sunspots              309 values  YS-JAN  1700-01-01 to 2008-01-01
+Use one as the data argument, e.g. bpforecast forecast dataset:nile --horizon 10
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+import pandas as pd
+
+from .backtesting import BacktestResult, backtest
+from .baselines import ETS, SeasonalNaive, Theta, infer_season_length
+from .datasets import list_datasets, load_dataset
+from .forecaster import MIN_WINDOWS, BPForecaster
+from .windowing import normalize_lags
+
+__all__ = ["main", "build_parser", "load_series", "parse_lags"]
+
+PROG = "bpforecast"
+DATASET_PREFIX = "dataset:"
+PLOT_HINT = "pip install 'bpforecast[plot]'"
+METRIC_COLUMNS = ["smape", "mase", "mae", "rmse"]
+TABLE_ROWS = 12
+
+
+# --------------------------------------------------------------------- parsing
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors read ``bpforecast: error: ...`` (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
+def parse_lags(text: str) -> str | int | list[int]:
+    """Parse the ``--lags`` option: ``auto``, ``N`` (lags 1..N) or ``1,2,12``.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    'auto', int or list of int
+        In the form :class:`~bpforecast.BPForecaster` takes as ``lags``.
+
+    Raises
+    ------
+    ValueError
+        For anything else (zero, negative or non-integer lags, empty lists).
+
+    Examples
+    --------
+    >>> from bpforecast.cli import parse_lags
+    >>> parse_lags("auto"), parse_lags("12"), parse_lags("1, 2, 12")
+    ('auto', 12, [1, 2, 12])
+    >>> parse_lags("0")
+    Traceback (most recent call last):
+    ...
+    ValueError: --lags must be 'auto', a positive integer N (lags 1..N) or a comma-separated list of positive integers such as 1,2,12; got '0'.
+    """  # noqa: E501
+    value = text.strip()
+    if value.lower() == "auto":
+        return "auto"
+    message = (
+        "--lags must be 'auto', a positive integer N (lags 1..N) or a "
+        "comma-separated list of positive integers such as 1,2,12; "
+        f"got {text!r}."
+    )
+    try:
+        parts = [int(part) for part in value.split(",")]
+    except ValueError:
+        raise ValueError(message) from None
+    lags: int | list[int] = parts[0] if "," not in value else parts
+    try:
+        normalize_lags(lags)
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    return lags
+
+
+def _lags_type(text: str) -> str | int | list[int]:
+    try:
+        return parse_lags(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--lags ")) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer from 0 to 2**32 - 1, got {text!r}"
+        )
+    return value
+
+
+def _coverage(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a number between 0 and 1 (e.g. 0.9), got {text!r}"
+        )
+    return value
+
+
+def _column_list(text: str) -> list[str]:
+    columns = [part.strip() for part in text.split(",") if part.strip()]
+    if not columns:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated column names, got {text!r}"
+        )
+    return columns
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``bpforecast`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> from bpforecast.cli import build_parser
+    >>> args = build_parser().parse_args(
+    ...     ["forecast", "dataset:nile", "--horizon", "5", "--lags", "1,2"]
+    ... )
+    >>> args.command, args.horizon, args.lags, args.coverage
+    ('forecast', 5, [1, 2], 0.9)
+    """
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Time-series forecasting with MATLAB-style back-propagation networks."
+        ),
+    )
+    from . import __version__
+
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    data = _Parser(add_help=False)
+    group = data.add_argument_group("data")
+    group.add_argument(
+        "data",
+        help="CSV file, or dataset:NAME for a bundled dataset (see 'datasets')",
+    )
+    group.add_argument(
+        "--column",
+        help="column to forecast (default: the only numeric column)",
+    )
+    group.add_argument(
+        "--date-column",
+        help="column of dates: parsed, used as the index, frequency inferred "
+        "(default: none, rows are numbered; 'ds' for bundled datasets)",
+    )
+    group.add_argument(
+        "--horizon", type=_positive_int, required=True, help="steps to forecast"
+    )
+
+    model = _Parser(add_help=False)
+    group = model.add_argument_group("model")
+    group.add_argument(
+        "--lags",
+        type=_lags_type,
+        default="auto",
+        help="'auto' (default), N for lags 1..N, or a list such as 1,2,12",
+    )
+    group.add_argument(
+        "--season-length",
+        type=_positive_int,
+        help="periods per season (default: from the date frequency)",
+    )
+    group.add_argument(
+        "--strategy",
+        choices=["recursive", "direct", "mimo"],
+        default="recursive",
+        help="multi-step strategy (default: recursive)",
+    )
+    group.add_argument(
+        "--n-models",
+        type=_positive_int,
+        default=BPForecaster().n_models,
+        help="networks trained from different random starts (default: %(default)s)",
+    )
+    group.add_argument(
+        "--exog-columns",
+        type=_column_list,
+        help="comma-separated exogenous input columns of the data file",
+    )
+    group.add_argument("--seed", type=_seed, help="random seed (default: none)")
+
+    fc = commands.add_parser(
+        "forecast",
+        parents=[data, model],
+        help="fit a forecaster and forecast the next --horizon values",
+        description="Fit BPForecaster to a series and forecast it, with "
+        "conformal prediction intervals.",
+    )
+    fc.add_argument(
+        "--coverage",
+        type=_coverage,
+        default=0.9,
+        help="prediction interval coverage (default: %(default)s)",
+    )
+    fc.add_argument(
+        "--future-exog",
+        help="CSV file with the future values of --exog-columns, one row per step",
+    )
+    fc.add_argument("--plot", metavar="PNG", help="write a plot of the forecast")
+    fc.add_argument("-o", "--output", metavar="CSV", help="write the forecasts")
+
+    bt = commands.add_parser(
+        "backtest",
+        parents=[data, model],
+        help="rolling-origin evaluation, optionally against baselines",
+        description="Forecast from successive origins and compare with the "
+        "actual values (sMAPE, MASE, MAE, RMSE).",
+    )
+    bt.add_argument(
+        "--initial",
+        type=_positive_int,
+        help="length of the first training series (default: length - 3 * horizon)",
+    )
+    bt.add_argument(
+        "--step",
+        type=_positive_int,
+        help="distance between origins (default: the horizon)",
+    )
+    bt.add_argument(
+        "--no-refit",
+        dest="refit",
+        action="store_false",
+        help="fit once at the first origin instead of at every origin",
+    )
+    bt.add_argument(
+        "--baselines",
+        action="store_true",
+        help="also backtest SeasonalNaive, Theta and ETS",
+    )
+    bt.add_argument("--plot", metavar="PNG", help="write a plot of the folds")
+    bt.add_argument("-o", "--output", metavar="CSV", help="write the fold forecasts")
+
+    commands.add_parser(
+        "datasets",
+        help="list the bundled datasets",
+        description="List the bundled datasets (usable as dataset:NAME).",
+    )
+    return parser
+
+
+# ----------------------------------------------------------------- reading
+@dataclass
+class LoadedSeries:
+    """A series read by :func:`load_series`.
+
+    Attributes
+    ----------
+    y : pandas.Series
+        Float values; a DatetimeIndex with ``freq`` set, or a RangeIndex.
+    exog : pandas.DataFrame or None
+        The exogenous columns, aligned with ``y``.
+    source : str
+        The data argument as given.
+    column : str
+        The name of the forecast column.
+    date_column : str or None
+    """
+
+    y: pd.Series
+    exog: pd.DataFrame | None
+    source: str
+    column: str
+    date_column: str | None
+
+
+def _read_csv(path: str, what: str = "data file") -> pd.DataFrame:
+    file = Path(path)
+    if not file.exists():
+        raise FileNotFoundError(f"{what} {path!r} does not exist")
+    if not file.is_file():
+        raise ValueError(f"{what} {path!r} is not a file")
+    try:
+        frame = pd.read_csv(file)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"cannot read {what} {path!r}: it is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
+        reason = " ".join(str(exc).split())
+        raise ValueError(f"cannot read {what} {path!r} as CSV: {reason}") from None
+    if frame.shape[1] == 0 or len(frame) == 0:
+        raise ValueError(f"{what} {path!r} has no data rows")
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def _columns_text(frame: pd.DataFrame) -> str:
+    return ", ".join(repr(c) for c in frame.columns)
+
+
+def _require_column(frame: pd.DataFrame, column: str, source: str) -> None:
+    if column not in frame.columns:
+        raise KeyError(
+            f"column {column!r} not found in {source}; "
+            f"columns are: {_columns_text(frame)}"
+        )
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series.dtype) and not (
+        pd.api.types.is_bool_dtype(series.dtype)
+    )
+
+
+def _numeric_column(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
+    """Column as floats; clear errors for text values and missing values."""
+    _require_column(frame, column, source)
+    values = frame[column]
+    if not _is_numeric(values):
+        coerced = pd.to_numeric(values, errors="coerce")
+        bad = coerced.isna() & values.notna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise TypeError(
+                f"column {column!r} of {source} is not numeric: row {row + 1} "
+                f"holds {values.iloc[row]!r}"
+            )
+        if pd.api.types.is_bool_dtype(values.dtype):
+            raise TypeError(f"column {column!r} of {source} is not numeric (boolean)")
+        values = coerced
+    values = values.astype(float)
+    missing = ~np.isfinite(values.to_numpy())
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0])
+        raise ValueError(
+            f"column {column!r} of {source} has {int(missing.sum())} missing or "
+            f"infinite value(s) (first in row {row + 1}); fill or drop them first"
+        )
+    return values
+
+
+def _parse_dates(frame: pd.DataFrame, column: str, source: str) -> pd.DatetimeIndex:
+    _require_column(frame, column, source)
+    raw = frame[column]
+    if raw.isna().any():
+        row = int(np.flatnonzero(raw.isna().to_numpy())[0])
+        raise ValueError(
+            f"date column {column!r} of {source} has missing dates "
+            f"(first in row {row + 1})"
+        )
+    try:
+        if pd.api.types.is_integer_dtype(raw.dtype):
+            # Integer dates are years (like the bundled yearly datasets).
+            dates = pd.to_datetime(raw.astype(str), format="%Y")
+        else:
+            with warnings.catch_warnings():
+                # "Could not infer format ...": falling back to dateutil is fine.
+                warnings.simplefilter("ignore", UserWarning)
+                dates = pd.to_datetime(raw)
+    except (ValueError, TypeError, OverflowError) as exc:
+        reason = " ".join(str(exc).split())
+        raise ValueError(
+            f"cannot parse the dates in column {column!r} of {source}: {reason}"
+        ) from None
+    return pd.DatetimeIndex(dates, name=column)
+
+
+def load_series(
+    source: str,
+    column: str | None = None,
+    date_column: str | None = None,
+    exog_columns: Sequence[str] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> LoadedSeries:
+    """Read the series to forecast from a CSV file or a bundled dataset.
+
+    Parameters
+    ----------
+    source : str
+        A CSV path, or ``dataset:NAME`` for a bundled dataset (whose date
+        column ``ds`` is used when ``date_column`` is None).
+    column : str, optional
+        The column to forecast; by default the only numeric column other
+        than the date and exogenous columns.
+    date_column : str, optional
+        Dates: parsed (integers are read as years), sorted if they are not,
+        used as the index with the frequency inferred. Without it the rows
+        are numbered ``0 .. n-1``.
+    exog_columns : list of str, optional
+        Numeric columns returned as exogenous inputs.
+    warn : callable, optional
+        Called with notes (e.g. that the rows were sorted); default prints
+        them to stderr.
+
+    Returns
+    -------
+    LoadedSeries
+
+    Raises
+    ------
+    FileNotFoundError, KeyError, TypeError, ValueError
+        Missing file or column, non-numeric or missing values, duplicate or
+        irregular dates, unknown dataset.
+
+    Examples
+    --------
+    >>> from bpforecast.cli import load_series
+    >>> data = load_series("dataset:airline_passengers")
+    >>> data.column, len(data.y), data.y.index.freqstr
+    ('y', 144, 'MS')
+    """
+    warn = warn or _note
+    if source.startswith(DATASET_PREFIX):
+        name = source[len(DATASET_PREFIX) :]
+        frame = load_dataset(name, as_frame=True)
+        if date_column is None:
+            date_column = "ds"
+        label = f"dataset {name!r}"
+    else:
+        frame = _read_csv(source)
+        label = repr(source)
+    exog_columns = list(exog_columns or [])
+
+    if column is None:
+        excluded = {date_column, *exog_columns}
+        candidates = [
+            c
+            for c in frame.columns
+            if c not in excluded and _is_numeric(frame[c]) and frame[c].notna().any()
+        ]
+        if len(candidates) != 1:
+            found = (
+                "no numeric column"
+                if not candidates
+                else f"{len(candidates)} numeric columns"
+            )
+            raise ValueError(
+                f"{label} has {found} to forecast; choose one with --column "
+                f"(columns: {_columns_text(frame)})"
+            )
+        column = candidates[0]
+    if column == date_column:
+        raise ValueError(f"--column and --date-column are both {column!r}")
+    if column in exog_columns:
+        raise ValueError(f"column {column!r} is both the target and an exog column")
+
+    values = _numeric_column(frame, column, label)
+    exog = None
+    if exog_columns:
+        exog = pd.DataFrame({c: _numeric_column(frame, c, label) for c in exog_columns})
+
+    if date_column is None:
+        index: pd.Index = pd.RangeIndex(len(frame))
+    else:
+        index = _parse_dates(frame, date_column, label)
+        if not index.is_monotonic_increasing:
+            order = np.argsort(index.to_numpy(), kind="stable")
+            index = index[order]
+            values = values.iloc[order]
+            exog = None if exog is None else exog.iloc[order]
+            warn(f"the rows of {label} were sorted by {date_column!r}")
+        if index.has_duplicates:
+            first = index[index.duplicated()][0]
+            raise ValueError(
+                f"date column {date_column!r} of {label} has duplicate dates "
+                f"(e.g. {_format_time(first)}); aggregate them first"
+            )
+        if len(index) >= 3:
+            with warnings.catch_warnings():
+                # pandas 3.1 announces that infer_freq will return an offset;
+                # DatetimeIndex(freq=...) takes both.
+                warnings.filterwarnings(
+                    "ignore", message="A future version of pandas will return"
+                )
+                freq = pd.infer_freq(index)
+            if freq is None:
+                raise ValueError(
+                    f"the dates in column {date_column!r} of {label} have no "
+                    "regular frequency (missing or irregular dates?); resample "
+                    "the series to a regular frequency first"
+                )
+            index = pd.DatetimeIndex(index, freq=freq, name=date_column)
+    if len(index) < 3:
+        raise ValueError(f"{label} has only {len(index)} value(s); too short")
+    y = pd.Series(values.to_numpy(dtype=float), index=index, name=column)
+    if exog is not None:
+        exog = exog.set_axis(index)
+    return LoadedSeries(y, exog, source, column, date_column)
+
+
+def _read_future_exog(
+    path: str, columns: list[str], index: pd.Index, date_column: str | None
+) -> pd.DataFrame:
+    """The next ``len(index)`` rows of ``columns`` from ``path``."""
+    frame = _read_csv(path, what="future exog file")
+    label = repr(path)
+    steps = len(index)
+    if len(frame) < steps:
+        raise ValueError(
+            f"future exog file {label} has {len(frame)} rows; the horizon needs "
+            f"{steps} (values of {', '.join(columns)} for each step)"
+        )
+    frame = frame.iloc[:steps]
+    exog = pd.DataFrame({c: _numeric_column(frame, c, label) for c in columns})
+    if date_column is not None and date_column in frame.columns:
+        dates = _parse_dates(frame, date_column, label)
+        if not np.array_equal(dates.to_numpy(), index.to_numpy()):
+            raise ValueError(
+                f"the dates in future exog file {label} must be the forecast "
+                f"dates {_format_time(index[0])} to {_format_time(index[-1])}; "
+                f"they start at {_format_time(dates[0])}"
+            )
+    return exog.set_axis(index)
+
+
+# ---------------------------------------------------------------- helpers
+def _note(message: str) -> None:
+    print(f"{PROG}: note: {message}", file=sys.stderr)
+
+
+def _format_time(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        if value == value.normalize():
+            return value.strftime("%Y-%m-%d")
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def _describe_index(index: pd.Index) -> tuple[str, str]:
+    """(range, frequency) of an index, for the summaries."""
+    span = f"{_format_time(index[0])} to {_format_time(index[-1])}"
+    if isinstance(index, pd.DatetimeIndex) and index.freqstr is not None:
+        return span, index.freqstr
+    return span, "none (rows numbered)"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _describe_lags(lags: np.ndarray) -> str:
+    values = [int(v) for v in lags]
+    if len(values) > 2 and values == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}..{values[-1]}"
+    return ", ".join(str(v) for v in values)
+
+
+def _index_label(data: LoadedSeries) -> str:
+    return data.date_column or "index"
+
+
+def _make_forecaster(args: argparse.Namespace) -> BPForecaster:
+    return BPForecaster(
+        lags=args.lags,
+        horizon=args.horizon,
+        strategy=args.strategy,
+        season_length=args.season_length,
+        n_models=args.n_models,
+        random_state=args.seed,
+    )
+
+
+def _check_plot_available(path: str | None) -> None:
+    if path is None:
+        return
+    try:
+        import matplotlib.figure  # noqa: F401
+    except ImportError:
+        raise ValueError(
+            f"--plot needs matplotlib, which is not installed: {PLOT_HINT}"
+        ) from None
+
+
+def _new_figure() -> Any:
+    # The object-oriented API needs no pyplot and no interactive backend.
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 5), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _save_figure(fig: Any, path: str) -> None:
+    try:
+        fig.savefig(path, dpi=100)
+    except OSError as exc:
+        raise ValueError(f"cannot write plot {path!r}: {exc.strerror or exc}") from None
+
+
+def _write_csv(frame: pd.DataFrame, path: str, **kwargs: Any) -> None:
+    try:
+        frame.to_csv(path, **kwargs)
+    except OSError as exc:
+        raise ValueError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+
+
+def _history_length(n: int, season_length: int, horizon: int) -> int:
+    """How much history the forecast plot shows: a few seasons, or everything."""
+    if season_length > 1:
+        wanted = max(4 * season_length, 3 * horizon)
+    else:
+        wanted = max(50, 3 * horizon)
+    return min(n, wanted)
+
+
+# --------------------------------------------------------------- forecast
+def _plot_forecast(
+    path: str,
+    data: LoadedSeries,
+    table: pd.DataFrame,
+    season_length: int,
+    coverage: float,
+    title: str,
+) -> None:
+    fig, ax = _new_figure()
+    y = data.y
+    history = y.iloc[-_history_length(len(y), season_length, len(table)) :]
+    ax.plot(history.index, history.to_numpy(), color="C0", label="history")
+    # Join the forecast to the last observation so the line is continuous.
+    x = history.index[-1:].append(table.index)
+    fc = np.concatenate([history.to_numpy()[-1:], table["forecast"].to_numpy()])
+    ax.plot(x, fc, color="C1", label="forecast")
+    if "lower" in table:
+        ax.fill_between(
+            table.index,
+            table["lower"].to_numpy(),
+            table["upper"].to_numpy(),
+            color="C1",
+            alpha=0.25,
+            linewidth=0,
+            label=f"{coverage:.0%} interval",
+        )
+    ax.set_title(title)
+    ax.set_xlabel(data.date_column or "time step")
+    ax.set_ylabel(data.column)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    _save_figure(fig, path)
+
+
+def _run_forecast(args: argparse.Namespace) -> int:
+    if args.future_exog is not None and not args.exog_columns:
+        raise ValueError("--future-exog needs --exog-columns")
+    if args.exog_columns and args.future_exog is None:
+        raise ValueError(
+            "--exog-columns needs --future-exog: a CSV with the future values "
+            f"of {', '.join(args.exog_columns)} for the {args.horizon} forecast steps"
+        )
+    _check_plot_available(args.plot)
+    data = load_series(args.data, args.column, args.date_column, args.exog_columns)
+    forecaster = _make_forecaster(args)
+
+    start = time.perf_counter()
+    try:
+        forecaster.fit(data.y, exog=data.exog)
+    except ValueError as exc:
+        raise ValueError(f"cannot fit series {data.column!r}: {exc}") from None
+    future = None
+    if data.exog is not None:
+        from .baselines import future_index
+
+        index = future_index(forecaster.y_.index, args.horizon)
+        future = _read_future_exog(
+            args.future_exog, args.exog_columns, index, data.date_column
+        )
+    point = forecaster.predict(args.horizon, exog=future)
+    interval_note = None
+    try:
+        table = forecaster.predict_interval(
+            args.horizon, coverage=args.coverage, exog=future
+        )
+    except ValueError as exc:
+        table = point.to_frame("forecast")
+        interval_note = " ".join(str(exc).split())
+    elapsed = time.perf_counter() - start
+    table.index.name = _index_label(data)
+
+    if interval_note is not None:
+        _note(
+            "the series is too short for prediction intervals; writing the "
+            f"forecasts without them ({interval_note})"
+        )
+    y = forecaster.y_
+    span, freq = _describe_index(y.index)
+    lines = [
+        f"Series:         {data.column} from {data.source}",
+        f"Length:         {len(y)}",
+        f"Dates:          {span}",
+        f"Frequency:      {freq}",
+        f"Season length:  {forecaster.season_length_}",
+        f"Lags:           {_describe_lags(forecaster.lags_)}",
+        f"Strategy:       {forecaster.strategy}",
+        f"Models:         {forecaster.n_models}",
+    ]
+    if data.exog is not None:
+        lines.append(f"Exog columns:   {', '.join(data.exog.columns)}")
+    lines.append(f"Time taken:     {elapsed:.2f} s")
+    shown = table.head(TABLE_ROWS)
+    what = (
+        f"with {args.coverage:.0%} prediction intervals"
+        if interval_note is None
+        else "without prediction intervals"
+    )
+    lines += ["", f"Forecast, {args.horizon} steps {what}:"]
+    printable = shown.copy()
+    if isinstance(printable.index, pd.DatetimeIndex):
+        printable.index = [_format_time(t) for t in printable.index]
+        printable.index.name = table.index.name
+    lines.append(printable.to_string(float_format=lambda v: f"{v:.4g}"))
+    if len(table) > len(shown):
+        lines.append(f"... {len(table) - len(shown)} more rows")
+    print("\n".join(lines))
+
+    if args.output is not None:
+        _write_csv(table, args.output, index_label=table.index.name)
+        print(f"Wrote {len(table)} forecasts to {args.output}")
+    if args.plot is not None:
+        models = _plural(forecaster.n_models, "model")
+        title = (
+            f"{data.column}: {args.horizon}-step forecast "
+            f"(BPForecaster, {forecaster.strategy}, {models})"
+        )
+        _plot_forecast(
+            args.plot, data, table, forecaster.season_length_, args.coverage, title
+        )
+        print(f"Wrote plot to {args.plot}")
+    return 0
+
+
+# --------------------------------------------------------------- backtest
+def _min_train(args: argparse.Namespace, season_length: int) -> int:
+    """A training length every fold's BPForecaster can be fitted on."""
+    fit_horizon = 1 if args.strategy == "recursive" else args.horizon
+    if args.lags == "auto":
+        max_lag = season_length if season_length > 1 else 8
+    else:
+        max_lag = int(normalize_lags(args.lags)[-1])
+    return max(max_lag + fit_horizon + MIN_WINDOWS - 1, 2 * season_length)
+
+
+def _metrics_table(results: dict[str, BacktestResult]) -> str:
+    table = pd.DataFrame(
+        {name: r.metrics[METRIC_COLUMNS] for name, r in results.items()}
+    ).T
+    table.index.name = "model"
+    return table.to_string(float_format=lambda v: f"{v:.4f}")
+
+
+def _plot_backtest(
+    path: str, data: LoadedSeries, result: BacktestResult, initial: int, title: str
+) -> None:
+    fig, ax = _new_figure()
+    y = data.y
+    horizon = int(result.folds["step"].max())
+    context = max(2 * horizon, 24)
+    shown = y.iloc[max(0, initial - context) :]
+    ax.plot(shown.index, shown.to_numpy(), color="black", label="actual")
+    for k, (fold, rows) in enumerate(result.folds.groupby("fold")):
+        ax.plot(
+            pd.Index(rows["time"]),
+            rows["forecast"].to_numpy(),
+            color=f"C{k % 10}",
+            marker=".",
+            label=f"fold {fold}" if k < 10 else None,
+        )
+        ax.axvline(rows["origin"].iloc[0], color=f"C{k % 10}", alpha=0.3, ls=":")
+    ax.set_title(title)
+    ax.set_xlabel(data.date_column or "time step")
+    ax.set_ylabel(data.column)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small")
+    _save_figure(fig, path)
+
+
+def _run_backtest(args: argparse.Namespace) -> int:
+    _check_plot_available(args.plot)
+    data = load_series(args.data, args.column, args.date_column, args.exog_columns)
+    y = data.y
+    n = len(y)
+    season_length = args.season_length or infer_season_length(y.index)
+    if args.initial is None:
+        initial = max(n - 3 * args.horizon, min(_min_train(args, season_length), n))
+        if initial + args.horizon > n:
+            raise ValueError(
+                f"the series has {n} values, too short to backtest horizon "
+                f"{args.horizon} (the first training series needs about {initial} "
+                "values); use a shorter --horizon or give --initial"
+            )
+    else:
+        initial = args.initial
+
+    forecaster = _make_forecaster(args)
+    start = time.perf_counter()
+    results = {
+        "BPForecaster": backtest(
+            forecaster,
+            y,
+            initial=initial,
+            horizon=args.horizon,
+            step=args.step,
+            refit=args.refit,
+            exog=data.exog,
+            season_length=season_length,
+        )
+    }
+    elapsed = time.perf_counter() - start
+    result = results["BPForecaster"]
+    span, freq = _describe_index(y.index)
+    lines = [
+        f"Series:         {data.column} from {data.source}",
+        f"Length:         {n}",
+        f"Dates:          {span}",
+        f"Frequency:      {freq}",
+        f"Season length:  {season_length}",
+        f"Initial:        {initial}",
+        f"Step:           {args.step or args.horizon}",
+        f"Refit:          {'every origin' if args.refit else 'first origin only'}",
+        f"Strategy:       {args.strategy}",
+        f"Models:         {args.n_models}",
+        f"Time taken:     {elapsed:.2f} s",
+        "",
+        result.summary(),
+    ]
+    if args.baselines:
+        caught: list[str] = []
+        for name, model in (
+            ("SeasonalNaive", SeasonalNaive(season_length=args.season_length)),
+            ("Theta", Theta(season_length=args.season_length)),
+            ("ETS", ETS(season_length=args.season_length)),
+        ):
+            with warnings.catch_warnings(record=True) as record:
+                warnings.simplefilter("always")
+                # Baselines have no forecast_from: they refit at every origin.
+                results[name] = backtest(
+                    model,
+                    y,
+                    initial=initial,
+                    horizon=args.horizon,
+                    step=args.step,
+                    season_length=season_length,
+                )
+            for w in record:
+                message = f"{name}: {' '.join(str(w.message).split())}"
+                if message not in caught:
+                    caught.append(message)
+        for message in caught:
+            _note(message)
+        lines += ["", "Mean over folds (baselines refit at every origin):"]
+        lines.append(_metrics_table(results))
+    print("\n".join(lines))
+
+    if args.output is not None:
+        folds = pd.concat(
+            [r.folds.assign(model=name) for name, r in results.items()],
+            ignore_index=True,
+        )
+        folds = folds[["model", *result.folds.columns]]
+        _write_csv(folds, args.output, index=False)
+        print(f"Wrote {len(folds)} fold forecasts to {args.output}")
+    if args.plot is not None:
+        title = (
+            f"{data.column}: backtest, {int(result.folds['fold'].nunique())} folds "
+            f"of {args.horizon} steps (BPForecaster, {args.strategy})"
+        )
+        _plot_backtest(args.plot, data, result, initial, title)
+        print(f"Wrote plot to {args.plot}")
+    return 0
+
+
+# --------------------------------------------------------------- datasets
+def _run_datasets(args: argparse.Namespace) -> int:
+    for name in list_datasets():
+        y = load_dataset(name)
+        span, freq = _describe_index(y.index)
+        print(f"{name:<20} {len(y):>4} values  {freq:<7} {span}")
+    print(
+        "Use one as the data argument, e.g. "
+        f"{PROG} forecast {DATASET_PREFIX}nile --horizon 10"
+    )
+    return 0
+
+
+_COMMANDS = {
+    "forecast": _run_forecast,
+    "backtest": _run_backtest,
+    "datasets": _run_datasets,
+}
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, KeyError) and exc.args:
+        text = str(exc.args[0])
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``bpforecast`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (without the program name); default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 for bad arguments or input (after a
+        one-line ``bpforecast: error: ...`` message on stderr).
+
+    Examples
+    --------
+    >>> from bpforecast.cli import main
+    >>> main(["datasets"])  # doctest: +ELLIPSIS
+    airline_passengers    144 values  MS      1949-01-01 to 1960-12-01
+    ...
+    0
+    >>> main(["forecast", "dataset:airline_passengers", "--horizon", "12",
+    ...       "-o", "forecast.csv", "--plot", "forecast.png"])  # doctest: +SKIP
+    """
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return _COMMANDS[args.command](args)
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        FileNotFoundError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+    ) as exc:
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
