@@ -760,7 +760,10 @@ def _run_forecast(args: argparse.Namespace) -> int:
     if isinstance(printable.index, pd.DatetimeIndex):
         printable.index = [_format_time(t) for t in printable.index]
         printable.index.name = table.index.name
-    lines.append(printable.to_string(float_format=lambda v: f"{v:.4g}"))
+    scale = float(np.nanmax(np.abs(printable.to_numpy(dtype=float)), initial=0.0))
+    # Same number of decimals in every cell: about four significant digits.
+    decimals = int(min(6, max(1, 3 - np.floor(np.log10(scale))))) if scale > 0 else 2
+    lines.append(printable.to_string(float_format=lambda v: f"{v:.{decimals}f}"))
     if len(table) > len(shown):
         lines.append(f"... {len(table) - len(shown)} more rows")
     print("\n".join(lines))
