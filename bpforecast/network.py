@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from array_api_compat import array_namespace
+from array_api_compat import array_namespace, device
 
 from .activations import Activation, get_activation
 
@@ -170,8 +170,9 @@ def mse(output, Y) -> float:
     2.5
     """
     xp = array_namespace(output, Y)
-    err = output - Y
-    return float(xp.sum(err * err)) / (err.shape[0] * err.shape[1])
+    err = xp.reshape(output - Y, (-1,))
+    # A dot product: one BLAS call instead of a multiply and a reduction.
+    return float(err @ err) / err.shape[0]
 
 
 def _weight_penalty(theta, arch: Architecture, n_samples: int):
@@ -231,13 +232,16 @@ def gradient(theta, arch: Architecture, outputs: list, Y):
     delta = (2.0 / (n_samples * n_outputs)) * (outputs[-1] - Y)
     if out_act.name != "purelin":
         delta = delta * out_act.derivative(outputs[-1])
+    # Bias gradients as ones @ delta: a BLAS product, several times faster than
+    # a column sum over the samples in numpy.
+    ones = xp.ones(n_samples, dtype=Y.dtype, device=device(Y))
     parts = []
     for i in range(len(layers) - 1, -1, -1):
         W, _ = layers[i]
         grad_W = outputs[i].T @ delta
         if arch.alpha > 0:
             grad_W = grad_W + (2.0 * arch.alpha / n_samples) * W
-        parts.append(xp.sum(delta, axis=0))
+        parts.append(ones @ delta)
         parts.append(xp.reshape(grad_W, (-1,)))
         if i > 0:
             # (n, 1) @ (1, h) is an outer product numpy does outside BLAS;
