@@ -244,7 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_column_list,
         help="comma-separated exogenous input columns of the data file",
     )
-    group.add_argument("--seed", type=_seed, help="random seed (default: none)")
+    group.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        help="random seed, for repeatable runs (default: 0)",
+    )
 
     fc = commands.add_parser(
         "forecast",
