@@ -35,6 +35,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from array_api_compat import array_namespace, device
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -46,6 +47,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._array_api import check_array as check_xp_array
+from ._array_api import namespace_of, take_rows, to_numpy
 from .activations import ACTIVATION_NAMES
 from .division import divide
 from .initialization import INIT_METHODS, initialize
@@ -167,6 +170,13 @@ default='traingdx'
         Start from the current ``coefs_``/``intercepts_`` (and keep the
         fitted scaling) instead of new initial weights. The solver still
         starts afresh: lr from ``lr``, no momentum.
+    dtype : {'float64', 'float32'}, default='float64'
+        Floating-point type of training and prediction.
+    device : str or None, default=None
+        None trains where the data live: numpy/pandas input on the CPU, CuPy
+        or torch arrays on their device (fitted weights and predictions stay
+        in that namespace). ``'cuda'`` moves numpy/pandas input to CuPy once
+        (``pip install 'bpforecast[gpu]'``) and returns numpy predictions.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, random division and mini-batch order.
 
@@ -247,6 +257,8 @@ default='traingdx'
         "division": [StrOptions({"block", "random", "interleaved"}), None],
         "division_ratios": ["array-like"],
         "warm_start": ["boolean"],
+        "dtype": [StrOptions({"float64", "float32"})],
+        "device": [str, None],
         "random_state": ["random_state"],
     }
 
@@ -277,6 +289,8 @@ default='traingdx'
         division="block",
         division_ratios=(0.70, 0.15, 0.15),
         warm_start=False,
+        dtype="float64",
+        device=None,
         random_state=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -304,6 +318,8 @@ default='traingdx'
         self.division = division
         self.division_ratios = division_ratios
         self.warm_start = warm_start
+        self.dtype = dtype
+        self.device = device
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
@@ -331,16 +347,8 @@ default='traingdx'
         hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         ratios = _check_division_ratios(self.division_ratios)
         warm = bool(self.warm_start) and hasattr(self, "coefs_")
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            multi_output=True,
-            y_numeric=True,
-            dtype=np.float64,
-            reset=not warm,
-        )
-        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        xp, X, y = self._validate_fit_data(X, y, reset=not warm)
+        Y = xp.reshape(y, (-1, 1)) if y.ndim == 1 else y
         rng = check_random_state(self.random_state)
 
         n_samples = X.shape[0]
@@ -355,7 +363,7 @@ default='traingdx'
             self._fit_scaling(X, Y)
         Xs = apply_scaling(X, self.x_center_, self.x_gain_)
         Ys = apply_scaling(Y, self.y_center_, self.y_gain_)
-        if not (np.all(np.isfinite(Xs)) and np.all(np.isfinite(Ys))):
+        if not (bool(xp.all(xp.isfinite(Xs))) and bool(xp.all(xp.isfinite(Ys)))):
             raise ValueError(
                 "X or y has values too large in magnitude for the fitted scaling; "
                 "rescale the data first."
@@ -372,10 +380,12 @@ default='traingdx'
         if warm:
             theta = self._warm_start_theta(arch)
         else:
-            Xtrain = Xs[train_idx]
+            Xtrain = to_numpy(take_rows(Xs, train_idx, xp))
             ranges = np.column_stack([Xtrain.min(axis=0), Xtrain.max(axis=0)])
             coefs, intercepts = initialize(arch, ranges, self.init, rng)
             theta = pack(coefs, intercepts)
+        # Initial weights are drawn on the host and moved to the data once.
+        theta = xp.asarray(theta, dtype=X.dtype, device=device(X))
 
         solver = self._make_solver()
         criteria = StopCriteria(
@@ -385,18 +395,22 @@ default='traingdx'
             max_fail=self.max_fail,
             max_time=self.max_time,
         )
+
+        def block(idx):
+            return take_rows(Xs, idx, xp), take_rows(Ys, idx, xp)
+
         result = train(
             theta,
             arch,
-            (Xs[train_idx], Ys[train_idx]),
+            block(train_idx),
             solver,
             criteria,
-            validation=(Xs[val_idx], Ys[val_idx]),
-            test=(Xs[test_idx], Ys[test_idx]),
+            validation=block(val_idx),
+            test=block(test_idx),
             batch_size=self.batch_size,
             random_state=rng,
         )
-        if not np.all(np.isfinite(result.theta)):  # the solvers reject such steps
+        if not bool(xp.all(xp.isfinite(result.theta))):  # solvers reject such steps
             raise RuntimeError(
                 "training produced non-finite weights; please report it."
             )
@@ -410,8 +424,9 @@ default='traingdx'
             )
 
         layers = unpack(result.theta, arch)
-        self.coefs_ = [np.array(W) for W, _ in layers]
-        self.intercepts_ = [np.array(b) for _, b in layers]
+        # Own copies (not views into theta), in the caller's namespace.
+        self.coefs_ = [xp.asarray(W, copy=True) for W, _ in layers]
+        self.intercepts_ = [xp.asarray(b, copy=True) for _, b in layers]
         self.n_outputs_ = Y.shape[1]
         self._y_ndim = y.ndim
         self.history_ = pd.DataFrame(
@@ -446,20 +461,72 @@ default='traingdx'
             max_perf_inc=self.max_perf_inc,
         )
 
+    def _validate_fit_data(self, X, y, reset: bool):
+        """``(xp, X, y)``: scikit-learn validation for numpy/pandas, else ours."""
+        dtype = self.dtype
+        xp, native = namespace_of(X, y)
+        if native and self.device is not None and self.device != "cpu":
+            xp = _device_namespace(self.device)
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                multi_output=True,
+                y_numeric=True,
+                dtype=dtype,
+                reset=reset,
+            )
+            self._return_numpy = True
+            return xp, xp.asarray(X), xp.asarray(y.astype(X.dtype, copy=False))
+        self._return_numpy = False
+        if native:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                multi_output=True,
+                y_numeric=True,
+                dtype=dtype,
+                reset=reset,
+            )
+            # scikit-learn converts y to float64 whatever dtype says.
+            return np, X, y.astype(X.dtype, copy=False)
+        X = check_xp_array(X, xp, "X", ndims=(2,), dtype=dtype)
+        y = check_xp_array(y, xp, "y", ndims=(1, 2), dtype=dtype)
+        if X.shape[0] != y.shape[0]:
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{X.shape[0]}, {y.shape[0]}]"
+            )
+        if reset:
+            self.n_features_in_ = X.shape[1]
+            if hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
+        return xp, X, y
+
     def _fit_scaling(self, X, Y) -> None:
+        xp = array_namespace(X)
         if self.scaling is None:
-            self.x_center_, self.x_gain_ = np.zeros(X.shape[1]), np.ones(X.shape[1])
-            self.y_center_, self.y_gain_ = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
-            self.constant_features_ = np.zeros(X.shape[1], dtype=bool)
-            self.constant_targets_ = np.zeros(Y.shape[1], dtype=bool)
+            kw = {"dtype": X.dtype, "device": device(X)}
+            self.x_center_ = xp.zeros(X.shape[1], **kw)
+            self.x_gain_ = xp.ones(X.shape[1], **kw)
+            self.y_center_ = xp.zeros(Y.shape[1], **kw)
+            self.y_gain_ = xp.ones(Y.shape[1], **kw)
+            self.constant_features_ = xp.zeros(X.shape[1], dtype=xp.bool)
+            self.constant_targets_ = xp.zeros(Y.shape[1], dtype=xp.bool)
             return
         params = SCALINGS[self.scaling]
         self.x_center_, self.x_gain_, self.constant_features_ = params(X)
         self.y_center_, self.y_gain_, self.constant_targets_ = params(Y)
         for name in ("x_center_", "x_gain_", "y_center_", "y_gain_"):
             value = getattr(self, name)
-            bad_gain = name.endswith("gain_") and np.any(value == 0)
-            if bad_gain or not np.all(np.isfinite(value)):
+            bad_gain = name.endswith("gain_") and bool(xp.any(value == 0))
+            if bad_gain or not bool(xp.all(xp.isfinite(value))):
                 which = "X" if name.startswith("x") else "y"
                 raise ValueError(
                     f"{which} cannot be scaled with scaling={self.scaling!r}: a "
@@ -469,8 +536,8 @@ default='traingdx'
                 )
 
     def _warm_start_theta(self, arch: Architecture):
-        coefs = [np.asarray(W, dtype=np.float64) for W in self.coefs_]
-        intercepts = [np.asarray(b, dtype=np.float64) for b in self.intercepts_]
+        coefs = [to_numpy(W).astype(np.float64) for W in self.coefs_]
+        intercepts = [to_numpy(b).astype(np.float64) for b in self.intercepts_]
         expected = arch.shapes
         got = [W.shape for W in coefs]
         got_b = [b.shape for b in intercepts]
@@ -516,19 +583,31 @@ default='traingdx'
         (10, 2)
         """
         check_is_fitted(self, "coefs_")
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        theta = pack(
-            [np.asarray(W, dtype=np.float64) for W in self.coefs_],
-            [np.asarray(b, dtype=np.float64) for b in self.intercepts_],
-        )
+        xp = array_namespace(self.coefs_[0])
+        _, native = namespace_of(X)
+        if native:
+            X = validate_data(self, X, dtype=self.dtype, reset=False)
+            if xp is not np:
+                X = xp.asarray(X, device=device(self.coefs_[0]))
+        else:
+            X = check_xp_array(X, xp, "X", ndims=(2,), dtype=self.dtype)
+            if X.shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                    f"expecting {self.n_features_in_} features as input."
+                )
+        theta = pack(list(self.coefs_), list(self.intercepts_))
         Xs = apply_scaling(X, self.x_center_, self.x_gain_)
         out = forward(theta, self._architecture(), Xs)[-1]
         Y = reverse_scaling(out, self.y_center_, self.y_gain_)
-        if np.any(self.constant_targets_):
-            # As MATLAB's removeconstantrows on outputs: a target that was
-            # constant in training is predicted as that constant.
-            Y[:, self.constant_targets_] = self.y_center_[self.constant_targets_]
-        return Y.ravel() if self._y_ndim == 1 else Y
+        # As MATLAB's removeconstantrows on outputs: a target that was constant
+        # in training is predicted as that constant.
+        Y = xp.where(self.constant_targets_, self.y_center_, Y)
+        if self._y_ndim == 1:
+            Y = xp.reshape(Y, (-1,))
+        if native and xp is not np:
+            return to_numpy(Y)
+        return Y
 
     # --------------------------------------------------------------- report
     def report(self, X, y, *, zero_tol: float | None = None):
@@ -562,7 +641,9 @@ default='traingdx'
         from .report import RelativeErrorReport
 
         check_is_fitted(self, "coefs_")
-        computed = self.predict(X)
+        computed = to_numpy(self.predict(X)).astype(np.float64)
+        if not namespace_of(y)[1]:
+            y = to_numpy(y)
         expected = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         check_consistent_length(computed, expected)
         if expected.shape != computed.shape:
@@ -578,3 +659,18 @@ default='traingdx'
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         return tags
+
+
+def _device_namespace(name: str):
+    """The array namespace that ``device=name`` moves numpy data to."""
+    if name in ("cuda", "gpu") or name.startswith("cuda:"):
+        try:
+            import cupy
+        except ImportError as exc:
+            raise ImportError(
+                f"device={name!r} needs CuPy: pip install 'bpforecast[gpu]'"
+            ) from exc
+        if ":" in name:
+            cupy.cuda.Device(int(name.split(":")[1])).use()
+        return array_namespace(cupy.empty(0))
+    raise ValueError(f"device must be None, 'cpu' or 'cuda[:N]', got {name!r}.")

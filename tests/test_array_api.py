@@ -60,3 +60,87 @@ def test_training_run_matches_numpy(batch_size):
         np.testing.assert_allclose(got.history[key], ref.history[key], rtol=1e-10)
     assert got.best_epoch == ref.best_epoch
     np.testing.assert_allclose(np.asarray(got.theta), ref.theta, rtol=1e-10)
+
+
+# ------------------------------------------------ the estimator, end to end
+def _data(seed=0, n=120):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, size=(n, 3))
+    Y = np.column_stack([np.sin(X[:, 0]) + X[:, 1], X[:, 2] ** 2])
+    return X, Y
+
+
+@pytest.fixture(params=["array_api_strict", "torch"])
+def namespace(request):
+    """array-api-strict always; torch CPU where installed (the torch extra)."""
+    return pytest.importorskip(request.param)
+
+
+@pytest.mark.parametrize("solver", ["traingdx", "trainlm"])
+@pytest.mark.parametrize("multi", [False, True])
+def test_regressor_fit_predict_report_in_other_namespaces(namespace, solver, multi):
+    from bpforecast import BPRegressor
+
+    xp = namespace
+    X, Y = _data()
+    y = Y if multi else Y[:, 0]
+    kw = dict(hidden_layer_sizes=(6, 4), solver=solver, epochs=60, random_state=0)
+    ref = BPRegressor(**kw).fit(X, y)
+    model = BPRegressor(**kw).fit(xp.asarray(X), xp.asarray(y))
+    pred = model.predict(xp.asarray(X))
+    assert isinstance(pred, type(xp.asarray(X)))  # results stay in the namespace
+    assert isinstance(model.coefs_[0], type(pred))
+    np.testing.assert_allclose(np.asarray(pred), ref.predict(X), rtol=1e-10, atol=1e-12)
+    for column in ("perf", "vperf", "tperf", "lr", "gradient"):
+        np.testing.assert_allclose(
+            model.history_[column], ref.history_[column], rtol=1e-10
+        )
+    assert model.stop_reason_ == ref.stop_reason_
+    rep = model.report(xp.asarray(X), xp.asarray(y))
+    np.testing.assert_allclose(
+        rep.to_frame()["computed"], ref.report(X, y).to_frame()["computed"], rtol=1e-10
+    )
+
+
+def test_regressor_refuses_bad_arrays_of_other_namespaces():
+    from bpforecast import BPRegressor
+
+    X, Y = _data()
+    bad = np.array(X)
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        BPRegressor().fit(xp.asarray(bad), xp.asarray(Y[:, 0]))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        BPRegressor().fit(xp.asarray(X), xp.asarray(Y[:-1, 0]))
+    model = BPRegressor(epochs=2, random_state=0).fit(xp.asarray(X), xp.asarray(Y))
+    with pytest.raises(ValueError, match="X has 2 features"):
+        model.predict(xp.asarray(X[:, :2]))
+
+
+def test_float32_trains_and_predicts_in_float32():
+    from bpforecast import BPRegressor
+
+    X, Y = _data()
+    model = BPRegressor(dtype="float32", epochs=50, random_state=0).fit(X, Y[:, 0])
+    assert model.coefs_[0].dtype == np.float32
+    pred = model.predict(X)
+    assert pred.dtype == np.float32
+    ref = BPRegressor(epochs=50, random_state=0).fit(X, Y[:, 0]).predict(X)
+    np.testing.assert_allclose(pred, ref, rtol=1e-3, atol=1e-3)
+    strict = BPRegressor(dtype="float32", epochs=50, random_state=0)
+    strict.fit(xp.asarray(X), xp.asarray(Y[:, 0]))
+    assert strict.predict(xp.asarray(X)).dtype == xp.float32
+
+
+def test_device_cuda_without_cupy_is_a_clear_error():
+    from bpforecast import BPRegressor
+
+    pytest.importorskip("numpy")
+    try:
+        import cupy  # noqa: F401
+    except ImportError:
+        X, Y = _data()
+        with pytest.raises(ImportError, match=r"bpforecast\[gpu\]"):
+            BPRegressor(device="cuda").fit(X, Y[:, 0])
+    else:  # pragma: no cover - only on machines with CuPy
+        pytest.skip("CuPy is installed; the GPU path is tested by test_gpu.py")
