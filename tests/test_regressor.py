@@ -423,3 +423,25 @@ def test_trainlm_refuses_minibatches_and_bad_mu():
         BPRegressor(solver="trainlm", batch_size=5).fit(X, y)
     with pytest.raises(ValueError, match="'mu_dec' parameter"):
         BPRegressor(solver="trainlm", mu_dec=2.0).fit(X, y)
+
+
+# ------------------------------------------------------------------ restarts
+@pytest.mark.parametrize("restarts", ["best", "mean", "median"])
+def test_restarts_equal_separate_fits_with_the_corresponding_seeds(restarts):
+    X, y = make_data(120)
+    kw = dict(hidden_layer_sizes=(5,), epochs=80, max_fail=1000)
+    model = BPRegressor(n_init=3, restarts=restarts, random_state=10, **kw).fit(X, y)
+    singles = [BPRegressor(random_state=10 + k, **kw).fit(X, y) for k in range(3)]
+    for member, single in zip(model.estimators_, singles, strict=True):
+        np.testing.assert_array_equal(member.predict(X), single.predict(X))
+    vperf = [s.history_["vperf"].loc[s.best_epoch_] for s in singles]
+    np.testing.assert_allclose(model.restart_scores_, vperf)
+    best = singles[int(np.argmin(vperf))]
+    np.testing.assert_array_equal(model.coefs_[0], best.coefs_[0])
+    preds = np.stack([s.predict(X) for s in singles])
+    expected = {
+        "best": best.predict(X),
+        "mean": preds.mean(axis=0),
+        "median": np.median(preds, axis=0),
+    }[restarts]
+    np.testing.assert_allclose(model.predict(X), expected, rtol=1e-12)
