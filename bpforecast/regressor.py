@@ -55,6 +55,7 @@ from .initialization import INIT_METHODS, initialize
 from .levenberg_marquardt import TrainLM
 from .network import Architecture, forward, pack, unpack
 from .preprocessing import SCALINGS, apply_scaling, reverse_scaling
+from .progress import TrainingProgress
 from .solvers import SOLVERS
 from .training import HISTORY_COLUMNS, StopCriteria, train
 
@@ -182,6 +183,11 @@ default='traingdx'
         ``coefs_``, ``history_`` and the other fitted attributes are always
         the best restart's; ``estimators_`` holds every restart and
         ``restart_scores_`` their errors.
+    verbose : bool, default=False
+        Show training progress (epoch, perf, validation checks, gradient, lr
+        or mu) as a tqdm bar, or a line every 25 epochs without tqdm. Ctrl-C
+        during ``fit`` stops training and keeps the best weights so far
+        (``stop_reason_ == 'user'``), like MATLAB's Stop button.
     dtype : {'float64', 'float32'}, default='float64'
         Floating-point type of training and prediction.
     device : str or None, default=None
@@ -270,6 +276,7 @@ default='traingdx'
         "division_ratios": ["array-like"],
         "warm_start": ["boolean"],
         "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
+        "verbose": ["boolean"],
         "restarts": [StrOptions({"best", "mean", "median"})],
         "dtype": [StrOptions({"float64", "float32"})],
         "device": [str, None],
@@ -305,6 +312,7 @@ default='traingdx'
         warm_start=False,
         n_init=1,
         restarts="best",
+        verbose=False,
         dtype="float64",
         device=None,
         random_state=None,
@@ -336,6 +344,7 @@ default='traingdx'
         self.warm_start = warm_start
         self.n_init = n_init
         self.restarts = restarts
+        self.verbose = verbose
         self.dtype = dtype
         self.device = device
         self.random_state = random_state
@@ -409,6 +418,7 @@ default='traingdx'
         theta = xp.asarray(theta, dtype=X.dtype, device=device(X))
 
         solver = self._make_solver()
+        progress = TrainingProgress(self.epochs, self.solver) if self.verbose else None
         criteria = StopCriteria(
             epochs=self.epochs,
             goal=self.goal,
@@ -430,7 +440,10 @@ default='traingdx'
             test=block(test_idx),
             batch_size=self.batch_size,
             random_state=rng,
+            callback=progress,
         )
+        if progress is not None:
+            progress.close(result.stop_reason)
         if not bool(xp.all(xp.isfinite(result.theta))):  # solvers reject such steps
             raise RuntimeError(
                 "training produced non-finite weights; please report it."

@@ -164,6 +164,7 @@ def train(
     test: tuple | None = None,
     batch_size: int | None = None,
     random_state: np.random.RandomState | None = None,
+    callback=None,
 ) -> TrainingResult:
     """Train a network from the weights ``theta``; the inputs are not modified.
 
@@ -191,6 +192,10 @@ def train(
         made it non-finite is undone, lr falls and momentum resets.
     random_state : numpy RandomState, optional
         Shuffles the mini-batches.
+    callback : callable, optional
+        Called as ``callback(epoch, record)`` after each epoch's record is
+        written (``record`` maps the history columns to this epoch's values);
+        used for progress displays. It must not modify anything.
 
     Returns
     -------
@@ -272,6 +277,8 @@ def train(
                 strict=True,
             ):
                 history[key].append(value)
+            if callback is not None:
+                callback(epoch, {key: history[key][-1] for key in HISTORY_COLUMNS})
 
             elapsed = time.perf_counter() - start_time
             if current_perf <= criteria.goal:

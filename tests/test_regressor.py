@@ -445,3 +445,34 @@ def test_restarts_equal_separate_fits_with_the_corresponding_seeds(restarts):
         "median": np.median(preds, axis=0),
     }[restarts]
     np.testing.assert_allclose(model.predict(X), expected, rtol=1e-12)
+
+
+# ------------------------------------------------------------------ progress
+def test_verbose_shows_progress_without_tqdm(monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name.startswith("tqdm"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    X, y = make_data(60)
+    model = BPRegressor(verbose=True, epochs=50, max_fail=1000, random_state=0)
+    model.fit(X, y)
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("Epoch")]
+    assert [line.split()[1] for line in lines] == ["0/50", "25/50", "50/50"]
+    assert "val_fail" in lines[0] and "lr" in lines[0]
+    assert out.strip().endswith("Training stopped: epochs")
+
+
+def test_verbose_with_tqdm_bar(capsys):
+    pytest.importorskip("tqdm")
+    X, y = make_data(60)
+    BPRegressor(verbose=True, solver="trainlm", epochs=5, random_state=0).fit(X, y)
+    captured = capsys.readouterr()
+    assert "trainlm" in captured.err and "mu=" in captured.err
+    assert "Training stopped" in captured.out
