@@ -740,6 +740,33 @@ class BPForecaster(BaseEstimator):
         self._interval_cache[steps] = errors
         return errors
 
+    def prune(self, method: str = "weights", val_fraction: float = 0.2, **kwargs):
+        """Prune every network by principal components (returns a pruned copy).
+
+        Thin wrapper of :func:`bpforecast.pruning.prune_forecaster`: each
+        model is pruned with the last ``val_fraction`` of the training windows
+        as validation data. Needs BPRegressor models.
+
+        Returns
+        -------
+        pruned : BPForecaster
+        reports : list of bpforecast.pruning.PruningReport
+
+        Examples
+        --------
+        >>> from bpforecast import BPForecaster
+        >>> from bpforecast.datasets import load_nile
+        >>> f = BPForecaster(n_models=1, random_state=0).fit(load_nile())
+        >>> pruned, reports = f.prune()
+        >>> len(pruned.predict(3))
+        3
+        """
+        from .pruning import prune_forecaster
+
+        return prune_forecaster(
+            self, method=method, val_fraction=val_fraction, **kwargs
+        )
+
     def forecast_from(self, history, steps: int, exog=None) -> np.ndarray:
         """Forecast ``steps`` values after ``history`` without refitting.
 

@@ -729,6 +729,34 @@ default='traingdx'
             self, expected, computed, zero_tol=zero_tol
         )
 
+    def prune(self, X_val, y_val, method: str = "weights", **kwargs):
+        """Prune the trained network by principal components (a pruned copy).
+
+        Thin wrapper of :func:`bpforecast.pruning.prune`: ``method='weights'``
+        projects low-saliency input directions out of each layer (Levin, Leen
+        & Moody), ``method='units'`` removes redundant hidden units and folds
+        them into the next layer. The original model is untouched.
+
+        Returns
+        -------
+        pruned : BPRegressor
+        report : bpforecast.pruning.PruningReport
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast import BPRegressor
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(120, 3)); y = X[:, 0] - X[:, 1]
+        >>> m = BPRegressor((4,), solver="trainlm", epochs=30, random_state=0)
+        >>> pruned, report = m.fit(X[:90], y[:90]).prune(X[90:], y[90:])
+        >>> pruned is not m
+        True
+        """
+        from .pruning import prune
+
+        return prune(self, X_val, y_val, method=method, **kwargs)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
