@@ -32,7 +32,9 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 from array_api_compat import array_namespace, device
 
 from .activations import Activation, get_activation
@@ -98,6 +100,16 @@ class Architecture:
         """Number of weights and biases."""
         return sum(n_in * n_out + n_out for n_in, n_out in self.shapes)
 
+    @cached_property
+    def offsets(self) -> tuple[tuple[int, int, int, int, int], ...]:
+        """Per layer ``(w_start, b_start, b_stop, n_in, n_out)`` in ``theta``."""
+        spans, start = [], 0
+        for n_in, n_out in self.shapes:
+            b_start = start + n_in * n_out
+            spans.append((start, b_start, b_start + n_out, n_in, n_out))
+            start = b_start + n_out
+        return tuple(spans)
+
 
 def unpack(theta, arch: Architecture) -> list[tuple[object, object]]:
     """Split the flat parameter vector into per-layer ``(W, b)`` views.
@@ -110,16 +122,16 @@ def unpack(theta, arch: Architecture) -> list[tuple[object, object]]:
     >>> [(W.shape, b.shape) for W, b in unpack(np.zeros(arch.n_params), arch)]
     [((2, 3), (3,)), ((3, 1), (1,))]
     """
+    if isinstance(theta, np.ndarray):
+        return [
+            (theta[w0:b0].reshape(n_in, n_out), theta[b0:b1])
+            for w0, b0, b1, n_in, n_out in arch.offsets
+        ]
     xp = array_namespace(theta)
-    layers = []
-    start = 0
-    for n_in, n_out in arch.shapes:
-        stop = start + n_in * n_out
-        W = xp.reshape(theta[start:stop], (n_in, n_out))
-        b = theta[stop : stop + n_out]
-        layers.append((W, b))
-        start = stop + n_out
-    return layers
+    return [
+        (xp.reshape(theta[w0:b0], (n_in, n_out)), theta[b0:b1])
+        for w0, b0, b1, n_in, n_out in arch.offsets
+    ]
 
 
 def pack(coefs, intercepts):
@@ -153,8 +165,15 @@ def forward(theta, arch: Architecture, X) -> list:
     """
     outputs = [X]
     a = X
+    numpy_path = isinstance(X, np.ndarray) and isinstance(theta, np.ndarray)
     for (W, b), act in zip(unpack(theta, arch), arch.activations, strict=True):
-        a = act.forward(a @ W + b)
+        z = a @ W
+        if numpy_path:
+            # In place: no temporaries for the bias and the transfer function.
+            z += b
+            a = act.forward_inplace(z) if act.forward_inplace else act.forward(z)
+        else:
+            a = act.forward(z + b)
         outputs.append(a)
     return outputs
 
@@ -225,6 +244,8 @@ def gradient(theta, arch: Architecture, outputs: list, Y):
     >>> gradient(theta, arch, forward(theta, arch, X), Y)   # d mean(x^2 w^2)/dw, d/db
     array([5., 3.])
     """
+    if isinstance(theta, np.ndarray) and isinstance(Y, np.ndarray):
+        return _gradient_numpy(theta, arch, outputs, Y)
     xp = array_namespace(theta, Y)
     n_samples, n_outputs = Y.shape
     layers = unpack(theta, arch)
@@ -250,3 +271,36 @@ def gradient(theta, arch: Architecture, outputs: list, Y):
             delta = back * arch.activations[i - 1].derivative(outputs[i])
     parts.reverse()
     return xp.concat(parts)
+
+
+def _gradient_numpy(theta, arch: Architecture, outputs: list, Y) -> np.ndarray:
+    """:func:`gradient` for numpy arrays, written into one preallocated vector.
+
+    The same arithmetic as the generic path, with the per-layer products
+    written straight into views of the result and the derivative applied in
+    place, so an epoch allocates far fewer temporaries.
+    """
+    n_samples, n_outputs = Y.shape
+    grad = np.empty(arch.n_params, dtype=theta.dtype)
+    ones = np.ones(n_samples, dtype=Y.dtype)
+    out_act = arch.activations[-1]
+    delta = outputs[-1] - Y
+    delta *= 2.0 / (n_samples * n_outputs)
+    if out_act.name != "purelin":
+        delta = delta * out_act.derivative(outputs[-1])
+    for i in range(len(arch.offsets) - 1, -1, -1):
+        w0, b0, b1, n_in, n_out = arch.offsets[i]
+        W = theta[w0:b0].reshape(n_in, n_out)
+        grad_W = grad[w0:b0].reshape(n_in, n_out)
+        np.matmul(outputs[i].T, delta, out=grad_W)
+        if arch.alpha > 0:
+            grad_W += (2.0 * arch.alpha / n_samples) * W
+        np.matmul(ones, delta, out=grad[b0:b1])
+        if i > 0:
+            back = delta * W[:, 0] if n_out == 1 else delta @ W.T
+            act = arch.activations[i - 1]
+            if act.scale_by_derivative_inplace is not None:
+                delta = act.scale_by_derivative_inplace(back, outputs[i])
+            else:
+                delta = back * act.derivative(outputs[i])
+    return grad
