@@ -9,8 +9,17 @@ Examples
 
 from .backtesting import BacktestResult, backtest
 from .forecaster import BPForecaster
+from .persistence import load, save
 from .regressor import BPRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["BPForecaster", "BPRegressor", "BacktestResult", "backtest", "__version__"]
+__all__ = [
+    "BPForecaster",
+    "BPRegressor",
+    "BacktestResult",
+    "backtest",
+    "load",
+    "save",
+    "__version__",
+]
