@@ -146,6 +146,19 @@ def backtest(
             or value < 1
         ):
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if initial < 2:
+        raise ValueError(
+            f"initial must be at least 2 (the first training series needs an "
+            f"in-sample naive error for MASE), got {initial}."
+        )
+    if season_length is not None and (
+        isinstance(season_length, bool)
+        or not isinstance(season_length, numbers.Integral)
+        or season_length < 1
+    ):
+        raise ValueError(
+            f"season_length must be a positive integer, got {season_length!r}."
+        )
     step = horizon if step is None else step
     if isinstance(step, bool) or not isinstance(step, numbers.Integral) or step < 1:
         raise ValueError(f"step must be a positive integer, got {step!r}.")

@@ -327,6 +327,10 @@ def _validate_y(y: Any) -> tuple[np.ndarray, pd.Index, Any]:
             f"y contains NaN or infinite values ({int(bad.sum())} of {values.size}); "
             "fill or drop them before fitting"
         )
+    if not index.is_monotonic_increasing or not index.is_unique:
+        raise ValueError(
+            "y's index must be increasing and unique (sort it and drop duplicates)"
+        )
     future_index(index, 1)  # fails now, not at predict, if it cannot continue
     if isinstance(index, pd.DatetimeIndex) and index.freq is None:
         index = pd.DatetimeIndex(index, freq=_datetime_freq(index))

@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -35,6 +37,8 @@ def _matlab_round(x: float) -> int:
 
 def _counts(n: int, train_ratio: float, val_ratio: float, test_ratio: float):
     ratios = np.array([train_ratio, val_ratio, test_ratio], dtype=float)
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"n must be an integer number of samples, got {n!r}.")
     if n < 0:
         raise ValueError(f"n must be non-negative, got {n}.")
     if not np.all(np.isfinite(ratios)) or np.any(ratios < 0) or ratios.sum() <= 0:

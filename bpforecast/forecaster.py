@@ -160,8 +160,25 @@ def _as_series(y, name: str = "y") -> pd.Series:
                     "resample it (e.g. y.asfreq('D')) first."
                 )
             series.index = pd.DatetimeIndex(index, freq=freq)
-    elif not isinstance(index, pd.RangeIndex):
-        series.index = pd.RangeIndex(len(series))
+    elif isinstance(index, pd.RangeIndex):
+        if index.step < 0:
+            raise ValueError(f"{name}'s index must be increasing.")
+    elif isinstance(index, pd.PeriodIndex) or pd.api.types.is_integer_dtype(index):
+        if not index.is_monotonic_increasing or index.has_duplicates:
+            raise ValueError(f"{name}'s index must be increasing and unique.")
+        if pd.api.types.is_integer_dtype(index) and len(index) > 1:
+            steps = np.diff(np.asarray(index))
+            if not np.all(steps == steps[0]):
+                raise ValueError(
+                    f"{name}'s integer index is not evenly spaced; "
+                    "pass y.to_numpy() to number the values 0..n-1."
+                )
+    else:
+        raise TypeError(
+            f"{name}'s index must be a DatetimeIndex, PeriodIndex or integer index, "
+            f"got {type(index).__name__}; parse the dates first (pd.to_datetime) or "
+            "pass y.to_numpy()."
+        )
     series.name = "y"
     return series
 
@@ -297,8 +314,16 @@ class BPForecaster(BaseEstimator):
         self._fit_horizon = 1 if self.strategy == "recursive" else int(self.horizon)
         if isinstance(self.lags, str):
             self.lags_ = auto_lags(n, self.season_length_, self._fit_horizon)
+            if self.normalize == "window" and len(self.lags_) < 2:
+                self.lags_ = np.arange(1, 3)
         else:
             self.lags_ = normalize_lags(self.lags)
+        if self.normalize == "window" and len(self.lags_) < 2:
+            raise ValueError(
+                f"lags={self.lags!r} gives one lag, but normalize='window' uses the "
+                "most recent lag as the level and needs at least one more; pass "
+                "more lags or normalize=None."
+            )
         if self.transform == "log" or (self.transform == "auto" and y.min() > 0):
             self.transform_ = LogTransform().fit(y.to_numpy())
         else:
@@ -500,7 +525,13 @@ class BPForecaster(BaseEstimator):
                 elif not isinstance(exog, pd.DataFrame):
                     arr = np.asarray(exog, dtype=float)
                     arr = arr.reshape(-1, 1) if arr.ndim == 1 else arr
-                    exog = pd.DataFrame(arr, columns=self._exog_columns[: arr.shape[1]])
+                    if arr.ndim != 2 or arr.shape[1] != len(self._exog_columns):
+                        raise ValueError(
+                            f"exog has shape {arr.shape}; the model needs "
+                            f"{len(self._exog_columns)} column(s) "
+                            f"{self._exog_columns}, one row per step."
+                        )
+                    exog = pd.DataFrame(arr, columns=self._exog_columns)
                 exog = exog.copy()
                 exog.columns = [str(c) for c in exog.columns]
                 missing = [c for c in self._exog_columns if c not in exog.columns]
@@ -787,6 +818,20 @@ class BPForecaster(BaseEstimator):
         steps = self._check_steps(steps)
         history = _as_series(history, "history")
         n = len(history)
+        needed = int(self.lags_[-1])
+        if self._exog_columns is not None:
+            needed = max(needed, int(self.exog_lags_[-1]))
+        if n < needed:
+            raise ValueError(
+                f"history has {n} values; forecasting needs at least {needed} "
+                f"(the largest lag)."
+            )
+        if self._exog_columns is not None and exog is None:
+            raise ValueError(
+                f"exog is required: the model uses {self._exog_columns}; pass their "
+                f"values for the history and the next {steps} steps "
+                f"({n + steps} rows)."
+            )
         exog_all = None
         if self._exog_columns is not None or self.calendar_features:
             full_index = history.index.append(future_index(history.index, steps))

@@ -172,7 +172,7 @@ def mape(y_true: ArrayLike, y_pred: ArrayLike, zero_tol: float | None = None) ->
     """
     true, pred = _pair(y_true, y_pred)
     rel = relative_error(true, pred, zero_tol)
-    defined = np.isfinite(rel)
+    defined = ~np.isnan(rel)
     n_defined = int(defined.sum())
     if n_defined == 0:
         raise ValueError(
@@ -217,9 +217,11 @@ def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     50.0
     """
     true, pred = _pair(y_true, y_pred)
-    denom = np.abs(true) + np.abs(pred)
+    # Halved so that neither the difference nor the sum can overflow.
+    denom = np.abs(true) / 2 + np.abs(pred) / 2
     terms = np.zeros_like(denom)
-    np.divide(200.0 * np.abs(true - pred), denom, out=terms, where=denom > 0)
+    np.divide(np.abs(true / 2 - pred / 2), denom, out=terms, where=denom > 0)
+    terms *= 200.0
     # |y - f| <= |y| + |f| exactly, but the division can round 200 up by an ulp.
     return float(np.mean(np.minimum(terms, 200.0)))
 
@@ -283,11 +285,12 @@ def mase(
             f"y_train has {train.size} values; MASE with season_length={m} needs "
             f"at least season_length + 1 = {m + 1}"
         )
-    scale = float(np.mean(np.abs(train[m:] - train[:-m])))
+    # Both errors halved (the ratio is unchanged) so differences cannot overflow.
+    scale = float(np.mean(np.abs(train[m:] / 2 - train[:-m] / 2)))
     if not scale > 0:
         raise ValueError(
             "MASE is undefined: the in-sample seasonal naive MAE of y_train "
             f"(season_length={m}) is 0, i.e. y_train[t] == y_train[t - {m}] for "
             "every t (e.g. a constant series)"
         )
-    return float(np.mean(np.abs(true - pred)) / scale)
+    return float(np.mean(np.abs(true / 2 - pred / 2)) / scale)

@@ -54,6 +54,9 @@ def mapstd_params(X):
     else:
         std = xp.zeros_like(center)
     safe = xp.where(constant, xp.ones_like(std), std)
+    # A constant column's mean can differ from its value by rounding: use the
+    # value itself, so the column maps to exactly 0 and inverts exactly.
+    center = xp.where(constant, X[0, ...], center)
     return center, 1.0 / safe, constant
 
 

@@ -52,7 +52,8 @@ def relative_error(expected, computed, zero_tol: float | None = None) -> np.ndar
     magnitude = np.abs(expected)
     defined = magnitude > zero_tol
     out = np.full(expected.shape, np.nan)
-    np.divide(computed - expected, magnitude, out=out, where=defined)
+    # Halved so that the difference of two huge values cannot overflow.
+    np.divide(computed / 2 - expected / 2, magnitude / 2, out=out, where=defined)
     return out
 
 
@@ -73,7 +74,7 @@ def error_metrics(expected, computed, zero_tol: float | None = None) -> dict:
     expected = np.asarray(expected, dtype=float)
     computed = np.asarray(computed, dtype=float)
     rel = np.abs(relative_error(expected, computed, zero_tol))
-    defined = rel[np.isfinite(rel)]
+    defined = rel[~np.isnan(rel)]
     err = computed - expected
     ss_res = float(np.sum(err**2))
     ss_tot = float(np.sum((expected - np.mean(expected, axis=0)) ** 2))

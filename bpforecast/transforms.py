@@ -53,7 +53,7 @@ def is_seasonal(y, season_length: int, z: float = 1.645) -> bool:
     """
     y = np.asarray(y, dtype=float)
     m = int(season_length)
-    if m < 2 or y.size < 3 * m:
+    if m < 2 or y.size < 3 * m or np.ptp(y) == 0:
         return False
     r = acf(y, nlags=m, fft=False)
     limit = z * np.sqrt((1.0 + 2.0 * np.sum(r[1:m] ** 2)) / y.size)
