@@ -14,6 +14,7 @@ QUICK_ARGS = {
     "airline_forecast.py": ["--n-models", "1", "--horizon", "12"],
     "sunspots_forecast.py": ["--n-models", "1"],
     "narx_forecast.py": ["--n-models", "1", "--n", "300"],
+    "matlab_nar_port.py": ["--epochs", "20"],
 }
 
 
