@@ -449,6 +449,10 @@ def test_baselines_fuzz(values, model, m, steps):
 @example(values=[1.0, 2.0, 4.0], initial=1, horizon=1, step=None)
 def test_backtest_naive_fuzz(values, initial, horizon, step):
     y = np.array(values)
+    if initial == 1:
+        with pytest.raises(ValueError, match="initial must be at least 2"):
+            backtest(Naive(), y, initial=initial, horizon=horizon, step=step)
+        return
     if initial + horizon > len(y):
         with pytest.raises(ValueError, match="exceeds the series length"):
             backtest(Naive(), y, initial=initial, horizon=horizon, step=step)
