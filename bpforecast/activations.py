@@ -54,8 +54,9 @@ class Activation:
     forward_inplace, scale_by_derivative_inplace : callable or None
         Optional numpy fast paths that overwrite their first argument:
         ``forward_inplace(z)`` turns ``z`` into ``f(z)``, and
-        ``scale_by_derivative_inplace(delta, a)`` multiplies ``delta`` by
-        ``f'(z)``. They save the temporaries that dominate large epochs.
+        ``scale_by_derivative_inplace(delta, a, scratch)`` multiplies
+        ``delta`` by ``f'(z)``, using ``scratch`` (same shape) as workspace.
+        They save the temporaries that dominate large epochs.
 
     Examples
     --------
@@ -85,10 +86,10 @@ def _tansig_inplace(z):
     return np.tanh(z, out=z)
 
 
-def _tansig_scale_inplace(delta, a):
-    t = np.multiply(a, a)
-    np.subtract(1.0, t, out=t)
-    delta *= t
+def _tansig_scale_inplace(delta, a, scratch):
+    np.multiply(a, a, out=scratch)
+    np.subtract(1.0, scratch, out=scratch)
+    delta *= scratch
     return delta
 
 

@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -282,9 +283,10 @@ def _gradient_numpy(theta, arch: Architecture, outputs: list, Y) -> np.ndarray:
     """
     n_samples, n_outputs = Y.shape
     grad = np.empty(arch.n_params, dtype=theta.dtype)
-    ones = np.ones(n_samples, dtype=Y.dtype)
+    ones = _scratch("ones", (n_samples,), Y.dtype)
+    ones.fill(1.0)
     out_act = arch.activations[-1]
-    delta = outputs[-1] - Y
+    delta = np.subtract(outputs[-1], Y, out=_scratch("delta", Y.shape, Y.dtype))
     delta *= 2.0 / (n_samples * n_outputs)
     if out_act.name != "purelin":
         delta = delta * out_act.derivative(outputs[-1])
@@ -297,10 +299,46 @@ def _gradient_numpy(theta, arch: Architecture, outputs: list, Y) -> np.ndarray:
             grad_W += (2.0 * arch.alpha / n_samples) * W
         np.matmul(ones, delta, out=grad[b0:b1])
         if i > 0:
-            back = delta * W[:, 0] if n_out == 1 else delta @ W.T
+            shape = (n_samples, n_in)
+            back = _scratch(f"back{i}", shape, Y.dtype)
+            if n_out == 1:
+                np.multiply(delta, W[:, 0], out=back)
+            else:
+                np.matmul(delta, W.T, out=back)
             act = arch.activations[i - 1]
             if act.scale_by_derivative_inplace is not None:
-                delta = act.scale_by_derivative_inplace(back, outputs[i])
+                scratch = _scratch(f"deriv{i}", shape, Y.dtype)
+                delta = act.scale_by_derivative_inplace(back, outputs[i], scratch)
             else:
                 delta = back * act.derivative(outputs[i])
     return grad
+
+
+_workspace = threading.local()
+
+
+def release_workspace() -> None:
+    """Free this thread's backward-pass work arrays (the training loop calls it).
+
+    Examples
+    --------
+    >>> from bpforecast.network import release_workspace
+    >>> release_workspace()
+    """
+    _workspace.buffers = {}
+
+
+def _scratch(name: str, shape: tuple, dtype) -> np.ndarray:
+    """A reusable work array of this thread, for temporaries of the backward pass.
+
+    Large epochs spend much of their time allocating (and page-faulting)
+    fresh temporaries; these buffers live from one call to the next. Only
+    intermediate values go here, never anything that is returned.
+    """
+    buffers = getattr(_workspace, "buffers", None)
+    if buffers is None:
+        buffers = _workspace.buffers = {}
+    buffer = buffers.get(name)
+    if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
+        buffer = buffers[name] = np.empty(shape, dtype=dtype)
+    return buffer

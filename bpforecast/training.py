@@ -54,7 +54,7 @@ from .levenberg_marquardt import (
     perf_gradient,
     regularization_diagonal,
 )
-from .network import Architecture, forward, gradient, mse, perf
+from .network import Architecture, forward, gradient, mse, perf, release_workspace
 from .solvers import TrainGD
 
 HISTORY_COLUMNS = ("perf", "vperf", "tperf", "lr", "gradient", "val_fail")
@@ -335,6 +335,7 @@ def train(
         epoch = n_rows - 1
 
     result.n_epochs = epoch
+    release_workspace()
     if validation is not None:
         result.theta = best_theta
     else:
