@@ -9,6 +9,7 @@ Examples
 
 from .backtesting import BacktestResult, backtest
 from .forecaster import BPForecaster
+from .multiseries import MultiSeriesForecaster, forecast_many
 from .persistence import load, save
 from .regressor import BPRegressor
 
@@ -18,7 +19,9 @@ __all__ = [
     "BPForecaster",
     "BPRegressor",
     "BacktestResult",
+    "MultiSeriesForecaster",
     "backtest",
+    "forecast_many",
     "load",
     "save",
     "__version__",
