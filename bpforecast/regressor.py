@@ -533,20 +533,8 @@ default='traingdx'
         """``(xp, X, y)``: scikit-learn validation for numpy/pandas, else ours."""
         dtype = self.dtype
         xp, native = namespace_of(X, y)
-        if native and self.device is not None and self.device != "cpu":
-            xp = _device_namespace(self.device)
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                multi_output=True,
-                y_numeric=True,
-                dtype=dtype,
-                reset=reset,
-            )
-            self._return_numpy = True
-            return xp, xp.asarray(X), xp.asarray(y.astype(X.dtype, copy=False))
-        self._return_numpy = False
+        on_device = native and self.device is not None and self.device != "cpu"
+        self._return_numpy = on_device
         if native:
             X, y = validate_data(
                 self,
@@ -558,7 +546,11 @@ default='traingdx'
                 reset=reset,
             )
             # scikit-learn converts y to float64 whatever dtype says.
-            return np, X, y.astype(X.dtype, copy=False)
+            y = y.astype(X.dtype, copy=False)
+            if on_device:  # device='cuda': move the data to the GPU once
+                xp = _device_namespace(self.device)
+                return xp, xp.asarray(X), xp.asarray(y)
+            return np, X, y
         X = check_xp_array(X, xp, "X", ndims=(2,), dtype=dtype)
         y = check_xp_array(y, xp, "y", ndims=(1, 2), dtype=dtype)
         if X.shape[0] != y.shape[0]:
