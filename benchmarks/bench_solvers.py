@@ -1,0 +1,432 @@
+"""Levenberg-Marquardt (trainlm) against traingdx, and the cost of restarts.
+
+Everything is measured in one process with the same BLAS settings:
+
+1. **SIN** - MathWorks' function-approximation benchmark from their
+   training-function comparison: a 1-5-1 network (tansig hidden layer,
+   purelin output) fitted to one period of ``sin(2*pi*x)`` at
+   ``x = -1:0.05:1`` (41 points), mse goal 0.002, no scaling (so the goal is
+   in the units of the data), no data division, ``min_grad=0``. Thirty random
+   starts per solver. Their goal is unreachable with noise of standard
+   deviation 0.1 (noise variance 0.01 > 0.002), so the targets are run
+   noiseless and, separately, with noise of standard deviation 0.01.
+2. **Sunspots** - yearly sunspot numbers (``load_sunspots()``), 10 lags built
+   with ``sliding_window_view``, default mapstd scaling, a 10-neuron hidden
+   layer, no division, training-mse goals (scaled units) that both solvers
+   reach: 0.15 (easy) and 0.05 (tighter; traingdx needs thousands of epochs).
+3. **Restarts** - ``BPRegressor(n_init=K)`` for K = 1, 4, 16 on the sunspot
+   windows (traingdx, default block division, ``epochs=300``): fit time / K,
+   next to K separate single fits. The restarts run one after another; a
+   batched (stacked) computation of all K networks is not implemented, so the
+   cost per network is expected to stay flat.
+
+For each solver the tables show how many runs reached the goal, the median
+and mean epochs to the goal (runs that reached it) and the median and mean
+wall time per run (all runs), with traingdx / trainlm ratios. Solvers are
+interleaved seed by seed so that drifting load hits both alike, after one
+untimed warm-up fit.
+
+Usage (from the repository root)::
+
+    python benchmarks/bench_solvers.py               # full run (about a minute)
+    python benchmarks/bench_solvers.py --quick       # smoke run, a few seconds
+    python benchmarks/bench_solvers.py --threads 0   # leave BLAS threads as is
+
+By default BLAS is limited to one thread (``threadpool_limits(1)``): the
+matrices here are tiny, and while probing on a loaded 2-core machine some
+trainlm fits with two OpenBLAS threads took 1-2 s instead of about 0.03 s (not
+reproducible on demand; ``--threads 0`` shows your case). The last line printed is
+one JSON object (``json.dumps``) with every figure, the per-run raw data and
+``threadpoolctl.threadpool_info()``. No timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import numpy as np
+import threadpoolctl
+from numpy.lib.stride_tricks import sliding_window_view
+
+# Use the source tree this file lives in, installed or not.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+import bpforecast  # noqa: E402
+from bpforecast import BPRegressor  # noqa: E402
+from bpforecast.datasets import load_sunspots  # noqa: E402
+
+SOLVERS = ("trainlm", "traingdx")
+
+FULL = {
+    "sin_seeds": 30,
+    "sin_epochs": {"trainlm": 1000, "traingdx": 5000},
+    "sin_noises": (0.0, 0.01),
+    "sun_seeds": 10,
+    "sun_epochs": {"trainlm": 1000, "traingdx": 10_000},
+    "sun_goals": (0.15, 0.05),
+    "restart_ks": (1, 4, 16),
+    "restart_epochs": 300,
+    "restart_repeats": 5,
+}
+QUICK = {
+    "sin_seeds": 3,
+    "sin_epochs": {"trainlm": 200, "traingdx": 1000},
+    "sin_noises": (0.0,),
+    "sun_seeds": 2,
+    "sun_epochs": {"trainlm": 200, "traingdx": 1000},
+    "sun_goals": (0.15,),
+    "restart_ks": (1, 2),
+    "restart_epochs": 30,
+    "restart_repeats": 1,
+}
+SIN_GOAL = 0.002
+SIN_NOISE_SEED = 12345
+LAGS = 10
+
+
+# --------------------------------------------------------------------- data
+def sin_data(noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """MathWorks' SIN set: x = -1:0.05:1, t = sin(2*pi*x) (+ optional noise)."""
+    x = np.round(np.arange(-1.0, 1.0 + 1e-9, 0.05), 10)
+    t = np.sin(2 * np.pi * x)
+    if noise:
+        t = t + noise * np.random.default_rng(SIN_NOISE_SEED).standard_normal(x.size)
+    return x[:, None], t
+
+
+def sunspot_windows(lags: int = LAGS) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``lags`` consecutive yearly values and the next value."""
+    y = load_sunspots().to_numpy(dtype=float)
+    windows = sliding_window_view(y, lags + 1)
+    return np.ascontiguousarray(windows[:, :lags]), windows[:, lags].copy()
+
+
+# ------------------------------------------------------------------ helpers
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values)) if values else math.nan
+
+
+def _mean(values: list[float]) -> float:
+    return float(statistics.fmean(values)) if values else math.nan
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b and math.isfinite(a) and math.isfinite(b) else math.nan
+
+
+def _loadavg() -> float:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return math.nan
+
+
+def timed_fit(X: np.ndarray, y: np.ndarray, **params) -> tuple[BPRegressor, float]:
+    model = BPRegressor(**params)
+    start = time.perf_counter()
+    model.fit(X, y)
+    return model, time.perf_counter() - start
+
+
+# ----------------------------------------------------------- goal comparison
+def goal_comparison(
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    goal: float,
+    seeds: int,
+    epochs: dict[str, int],
+    **params,
+) -> dict:
+    """Fit both solvers from seeds 0..seeds-1 (interleaved) with the goal."""
+    common = dict(division=None, min_grad=0.0, goal=goal, **params)
+    for solver in SOLVERS:  # untimed warm-up
+        timed_fit(X, y, solver=solver, epochs=2, random_state=0, **common)
+    runs = {solver: [] for solver in SOLVERS}
+    for seed in range(seeds):
+        for solver in SOLVERS:
+            model, seconds = timed_fit(
+                X, y, solver=solver, epochs=epochs[solver], random_state=seed, **common
+            )
+            perf = model.history_["perf"].to_numpy()
+            runs[solver].append(
+                {
+                    "seed": seed,
+                    "stop_reason": model.stop_reason_,
+                    "n_epochs": int(model.n_epochs_),
+                    "final_perf": float(perf[-1]),
+                    "reached": bool(perf[-1] <= goal),
+                    "seconds": seconds,
+                }
+            )
+    summary = {}
+    for solver in SOLVERS:
+        rs = runs[solver]
+        hit = [r for r in rs if r["reached"]]
+        times = [r["seconds"] for r in rs]
+        summary[solver] = {
+            "epochs_limit": epochs[solver],
+            "runs": len(rs),
+            "reached": len(hit),
+            "median_epochs_to_goal": _median([r["n_epochs"] for r in hit]),
+            "mean_epochs_to_goal": _mean([r["n_epochs"] for r in hit]),
+            "median_seconds": _median(times),
+            "mean_seconds": _mean(times),
+            "median_seconds_reached": _median([r["seconds"] for r in hit]),
+            "ms_per_epoch": 1e3 * sum(times) / max(1, sum(r["n_epochs"] for r in rs)),
+            "stop_reasons": {
+                k: sum(r["stop_reason"] == k for r in rs)
+                for k in sorted({r["stop_reason"] for r in rs})
+            },
+        }
+    lm, gdx = summary["trainlm"], summary["traingdx"]
+    ratios = {
+        key: _ratio(gdx[key], lm[key])
+        for key in (
+            "median_epochs_to_goal",
+            "mean_epochs_to_goal",
+            "median_seconds",
+            "mean_seconds",
+            "ms_per_epoch",
+        )
+    }
+    return {
+        "goal": goal,
+        "summary": summary,
+        "ratios_gdx_over_lm": ratios,
+        "runs": runs,
+    }
+
+
+def print_goal_table(title: str, result: dict) -> None:
+    print(f"\n{title}")
+    header = (
+        f"{'solver':<9} {'limit':>6} {'reached':>8} {'med ep':>8} {'mean ep':>9} "
+        f"{'med s':>8} {'mean s':>8} {'ms/epoch':>9}  stop reasons"
+    )
+    print(header)
+    print("-" * len(header))
+    for solver in SOLVERS:
+        s = result["summary"][solver]
+        reasons = ", ".join(f"{k} {v}" for k, v in s["stop_reasons"].items())
+        print(
+            f"{solver:<9} {s['epochs_limit']:>6} {s['reached']:>4}/{s['runs']:<3} "
+            f"{s['median_epochs_to_goal']:>8.1f} {s['mean_epochs_to_goal']:>9.1f} "
+            f"{s['median_seconds']:>8.4f} {s['mean_seconds']:>8.4f} "
+            f"{s['ms_per_epoch']:>9.3f}  {reasons}"
+        )
+    r = result["ratios_gdx_over_lm"]
+    print(
+        f"{'gdx/lm':<9} {'':>6} {'':>8} {r['median_epochs_to_goal']:>8.1f} "
+        f"{r['mean_epochs_to_goal']:>9.1f} {r['median_seconds']:>8.2f} "
+        f"{r['mean_seconds']:>8.2f} {r['ms_per_epoch']:>9.3f}"
+    )
+
+
+# ----------------------------------------------------------------- restarts
+def restart_cost(
+    X: np.ndarray, y: np.ndarray, ks: tuple[int, ...], epochs: int, repeats: int
+) -> list[dict]:
+    """Fit time / K of n_init=K, and of K separate single fits, per K."""
+    params = dict(hidden_layer_sizes=(10,), solver="traingdx", epochs=epochs)
+    timed_fit(X, y, random_state=0, **params)  # untimed warm-up
+    rows = []
+    for k in ks:
+        fit_times, sep_times = [], []
+        total_epochs = 0
+        for _ in range(repeats):
+            model, seconds = timed_fit(X, y, n_init=k, random_state=0, **params)
+            fit_times.append(seconds)
+            estimators = getattr(model, "estimators_", None) or [model]
+            total_epochs = sum(int(e.n_epochs_) for e in estimators)
+            start = time.perf_counter()
+            for seed in range(k):
+                BPRegressor(random_state=seed, **params).fit(X, y)
+            sep_times.append(time.perf_counter() - start)
+        med_fit, med_sep = _median(fit_times), _median(sep_times)
+        rows.append(
+            {
+                "K": k,
+                "fit_seconds": fit_times,
+                "separate_seconds": sep_times,
+                "median_fit_seconds": med_fit,
+                "seconds_per_network": med_fit / k,
+                "separate_seconds_per_network": med_sep / k,
+                "epochs_all_networks": total_epochs,
+                "mean_epochs_per_network": total_epochs / k,
+                "ms_per_epoch": 1e3 * med_fit / max(1, total_epochs),
+            }
+        )
+    base = rows[0]["seconds_per_network"]
+    for row in rows:
+        row["per_network_vs_K1"] = _ratio(row["seconds_per_network"], base)
+    return rows
+
+
+def print_restart_table(rows: list[dict], epochs: int, repeats: int) -> None:
+    print(
+        f"\nRestarts: BPRegressor(n_init=K, solver='traingdx', hidden (10,), "
+        f"epochs={epochs}, default block division) on the sunspot windows; "
+        f"median of {repeats}"
+    )
+    header = (
+        f"{'K':>3} {'fit s':>8} {'s/network':>10} {'vs K=1':>7} "
+        f"{'separate s/net':>15} {'epochs/net':>11} {'ms/epoch':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['K']:>3} {r['median_fit_seconds']:>8.3f} "
+            f"{r['seconds_per_network']:>10.4f} {r['per_network_vs_K1']:>7.2f} "
+            f"{r['separate_seconds_per_network']:>15.4f} "
+            f"{r['mean_epochs_per_network']:>11.1f} {r['ms_per_epoch']:>9.3f}"
+        )
+    print(
+        "Restarts are trained one after another (restart k = seed random_state+k);"
+        " a batched, stacked computation of the K networks is not implemented,"
+        " so the cost per network is the cost of one fit."
+    )
+
+
+# --------------------------------------------------------------------- main
+def blas_summary(info: list[dict]) -> str:
+    blas = [lib for lib in info if lib.get("user_api") == "blas"]
+    if not blas:
+        return "no BLAS found by threadpoolctl"
+    lib = next((b for b in blas if "numpy" in (b.get("filepath") or "")), blas[0])
+    return (
+        f"{lib.get('internal_api')} {lib.get('version')} "
+        f"({lib.get('architecture')}), {lib.get('num_threads')} thread(s)"
+    )
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny smoke run")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS threads via threadpool_limits (default 1; 0 leaves them as is)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    cfg = QUICK if args.quick else FULL
+    limits = (
+        threadpoolctl.threadpool_limits(args.threads) if args.threads else nullcontext()
+    )
+    load_before = _loadavg()
+    start = time.perf_counter()
+    with limits:
+        info = threadpoolctl.threadpool_info()
+        print(
+            f"bpforecast {bpforecast.__version__}, numpy {np.__version__}, "
+            f"BLAS: {blas_summary(info)}; --threads {args.threads}"
+            f"{' (as is)' if not args.threads else ''}"
+            f"{'; QUICK settings' if args.quick else ''}"
+        )
+
+        sin_results = []
+        for noise in cfg["sin_noises"]:
+            X, t = sin_data(noise)
+            res = goal_comparison(
+                X,
+                t,
+                goal=SIN_GOAL,
+                seeds=cfg["sin_seeds"],
+                epochs=cfg["sin_epochs"],
+                hidden_layer_sizes=(5,),
+                activation="tansig",
+                output_activation="purelin",
+                scaling=None,
+            )
+            res["noise_std"] = noise
+            sin_results.append(res)
+            print_goal_table(
+                "SIN: 1-5-1 tansig/purelin, x=-1:0.05:1 (41 points), "
+                "t=sin(2*pi*x)"
+                + (f" + {noise}*N(0,1) (seed {SIN_NOISE_SEED})" if noise else "")
+                + f", scaling=None, goal mse {SIN_GOAL}, min_grad=0, "
+                f"random_state 0..{cfg['sin_seeds'] - 1}",
+                res,
+            )
+
+        X, y = sunspot_windows()
+        sun_results = []
+        for goal in cfg["sun_goals"]:
+            res = goal_comparison(
+                X,
+                y,
+                goal=goal,
+                seeds=cfg["sun_seeds"],
+                epochs=cfg["sun_epochs"],
+                hidden_layer_sizes=(10,),
+            )
+            sun_results.append(res)
+            print_goal_table(
+                f"Sunspots: {X.shape[0]} windows of {LAGS} lags, {LAGS}-10-1, "
+                f"mapstd, division=None, goal training mse {goal} (scaled units), "
+                f"min_grad=0, random_state 0..{cfg['sun_seeds'] - 1}",
+                res,
+            )
+
+        restarts = restart_cost(
+            X, y, cfg["restart_ks"], cfg["restart_epochs"], cfg["restart_repeats"]
+        )
+        print_restart_table(restarts, cfg["restart_epochs"], cfg["restart_repeats"])
+    total = time.perf_counter() - start
+    load_after = _loadavg()
+    print(
+        "\nColumns: limit = epochs allowed; reached = runs whose final training "
+        "mse <= goal; med/mean ep = epochs to the goal over the runs that reached "
+        "it; med/mean s = wall time per run over all runs; ms/epoch = total time "
+        "/ total epochs; gdx/lm = traingdx / trainlm."
+    )
+    print(
+        f"Total benchmark time: {total:.1f} s; load average (1 min) "
+        f"{load_before:.2f} before, {load_after:.2f} after"
+    )
+    record = {
+        "benchmark": "bench_solvers",
+        "quick": args.quick,
+        "threads": args.threads,
+        "settings": {
+            "sin_goal": SIN_GOAL,
+            "sin_noise_seed": SIN_NOISE_SEED,
+            "lags": LAGS,
+            **{k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()},
+        },
+        "sin": sin_results,
+        "sunspots": sun_results,
+        "restarts": restarts,
+        "threadpool_info": info,
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "bpforecast": bpforecast.__version__,
+        },
+        "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform()},
+        "total_seconds": total,
+        "loadavg_1min": {"before": load_before, "after": load_after},
+    }
+    print(json.dumps(record))
+    return record
+
+
+if __name__ == "__main__":
+    main()
