@@ -189,10 +189,23 @@ def mse(output, Y) -> float:
     >>> mse(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
     2.5
     """
+    return float(mse_device(output, Y))
+
+
+def mse_device(output, Y):
+    """:func:`mse` as a 0-d array on the data's device (no host transfer).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import mse_device
+    >>> float(mse_device(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]])))
+    2.5
+    """
     xp = array_namespace(output, Y)
     err = xp.reshape(output - Y, (-1,))
     # A dot product: one BLAS call instead of a multiply and a reduction.
-    return float(err @ err) / err.shape[0]
+    return (err @ err) / err.shape[0]
 
 
 def _weight_penalty(theta, arch: Architecture, n_samples: int):
@@ -214,9 +227,24 @@ def perf(theta, arch: Architecture, output, Y) -> float:
     >>> perf(np.array([2.0, 0.0]), arch, np.array([[2.0]]), np.array([[1.0]]))
     1.0
     """
-    value = mse(output, Y)
+    return float(perf_device(theta, arch, output, Y))
+
+
+def perf_device(theta, arch: Architecture, output, Y):
+    """:func:`perf` as a 0-d array on the data's device (no host transfer).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import Architecture, perf_device
+    >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
+    >>> out, Y = np.array([[2.0]]), np.array([[1.0]])
+    >>> float(perf_device(np.array([2.0, 0.0]), arch, out, Y))
+    1.0
+    """
+    value = mse_device(output, Y)
     if arch.alpha > 0:
-        value += float(_weight_penalty(theta, arch, Y.shape[0]))
+        value = value + _weight_penalty(theta, arch, Y.shape[0])
     return value
 
 

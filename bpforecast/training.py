@@ -48,13 +48,22 @@ from dataclasses import dataclass, field
 import numpy as np
 from array_api_compat import array_namespace
 
+from ._array_api import to_numpy
 from .levenberg_marquardt import (
     TrainLM,
     jacobian,
     perf_gradient,
     regularization_diagonal,
 )
-from .network import Architecture, forward, gradient, mse, perf, release_workspace
+from .network import (
+    Architecture,
+    forward,
+    gradient,
+    mse_device,
+    perf,
+    perf_device,
+    release_workspace,
+)
 from .solvers import TrainGD
 
 HISTORY_COLUMNS = ("perf", "vperf", "tperf", "lr", "gradient", "val_fail")
@@ -133,18 +142,38 @@ class _Holdout:
 
     def perfs(self, theta, arch: Architecture) -> tuple[float, float]:
         """``(vperf, tperf)`` at ``theta``; NaN for a missing block."""
+        return tuple(
+            math.nan if v is None else float(v) for v in self.perfs_device(theta, arch)
+        )
+
+    def perfs_device(self, theta, arch: Architecture) -> list:
+        """``[vperf, tperf]`` as 0-d device arrays (None for a missing block)."""
         if self.X is None:
-            return math.nan, math.nan
+            return [None, None]
         out = forward(theta, arch, self.X)[-1]
         results, start = [], 0
         for block in self.blocks:
             if block is None:
-                results.append(math.nan)
+                results.append(None)
                 continue
             n = block[0].shape[0]
-            results.append(mse(out[start : start + n, :], block[1]))
+            results.append(mse_device(out[start : start + n, :], block[1]))
             start += n
-        return results[0], results[1]
+        return results
+
+
+def _to_host(values: list) -> list:
+    """Host floats of 0-d device arrays (None stays NaN) in ONE transfer.
+
+    Every ``float()`` of a device scalar is a host sync; stacking them first
+    makes the full-batch epoch cost a single sync.
+    """
+    present = [v for v in values if v is not None]
+    if not present:
+        return [math.nan] * len(values)
+    xp = array_namespace(*present)
+    host = iter(to_numpy(xp.stack(present)).tolist())
+    return [math.nan if v is None else next(host) for v in values]
 
 
 def _nonempty(block):
@@ -250,14 +279,34 @@ def train(
 
     else:
         g = gradient(theta, arch, outputs, Y)
-    grad_norm = _norm(g)
     holdout = _Holdout(validation, test)
-    vperf, tperf = holdout.perfs(theta, arch)
+    # Full-batch gradient descent needs one host sync per epoch: the current
+    # weights' statistics (gradient norm, validation and test errors) travel
+    # with the error of the next trial step, which is computed speculatively
+    # before the stopping tests (and dropped if training stops).
+    one_sync = not lm and batch_size is None
+    if one_sync:
+        pending = [g @ g, *holdout.perfs_device(theta, arch)]
+    else:
+        grad_norm = _norm(g)
+        vperf, tperf = holdout.perfs(theta, arch)
     best_vperf, best_theta, val_fail = math.inf, theta, 0
 
     epoch = 0
     try:
         while True:
+            if one_sync:
+                trial = None
+                if epoch < criteria.epochs:
+                    theta2 = theta + solver.propose(-g)
+                    outputs2 = forward(theta2, arch, X)
+                    trial = perf_device(theta2, arch, outputs2[-1], Y)
+                host = _to_host([*(pending or [None] * 3), trial])
+                if pending is not None:
+                    grad_norm = math.sqrt(host[0])
+                    vperf, tperf = host[1], host[2]
+                pending = None
+                perf2 = host[3]
             if validation is not None:
                 if vperf < best_vperf:
                     best_vperf, best_theta, val_fail = vperf, theta, 0
@@ -310,9 +359,7 @@ def train(
                     vperf, tperf = holdout.perfs(theta, arch)
                 continue
             if batch_size is None:
-                theta2 = theta + solver.propose(-g)
-                outputs2 = forward(theta2, arch, X)
-                perf2 = perf(theta2, arch, outputs2[-1], Y)
+                pass  # the trial step was taken at the top of the loop
             else:
                 theta2 = _minibatch_epoch(
                     theta, arch, X, Y, solver, batch_size, random_state
@@ -324,8 +371,11 @@ def train(
             if solver.respond(current_perf, perf2):
                 theta, outputs, current_perf = theta2, outputs2, perf2
                 g = gradient(theta, arch, outputs, Y)
-                grad_norm = _norm(g)
-                vperf, tperf = holdout.perfs(theta, arch)
+                if one_sync:
+                    pending = [g @ g, *holdout.perfs_device(theta, arch)]
+                else:
+                    grad_norm = _norm(g)
+                    vperf, tperf = holdout.perfs(theta, arch)
     except KeyboardInterrupt:
         # MATLAB's Stop button: keep the best weights so far.
         result.stop_reason = "user"

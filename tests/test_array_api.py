@@ -144,3 +144,35 @@ def test_device_cuda_without_cupy_is_a_clear_error():
             BPRegressor(device="cuda").fit(X, Y[:, 0])
     else:  # pragma: no cover - only on machines with CuPy
         pytest.skip("CuPy is installed; the GPU path is tested by test_gpu.py")
+
+
+def test_full_batch_gradient_descent_syncs_the_host_once_per_epoch(monkeypatch):
+    """One transfer per epoch: the stopping tests' values travel together."""
+    import bpforecast.training as training
+
+    calls = {"to_host": 0}
+    real_to_host = training._to_host
+
+    def counting_to_host(values):
+        calls["to_host"] += 1
+        return real_to_host(values)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a per-value host sync inside the epoch loop")
+
+    monkeypatch.setattr(training, "_to_host", counting_to_host)
+    monkeypatch.setattr(training, "_norm", forbidden)
+    monkeypatch.setattr(training._Holdout, "perfs", forbidden)
+    arch, theta, X, Y = problem(2)
+    t, Xs, Ys = (xp.asarray(a) for a in (theta, X, Y))
+    result = train(
+        t,
+        arch,
+        (Xs[:40, ...], Ys[:40, ...]),
+        TrainGDX(lr=0.05),
+        StopCriteria(epochs=30, min_grad=0.0, max_fail=1000),
+        validation=(Xs[40:50, ...], Ys[40:50, ...]),
+        test=(Xs[50:, ...], Ys[50:, ...]),
+    )
+    assert result.n_epochs == 30
+    assert calls["to_host"] == result.n_epochs + 1  # epochs 0..30

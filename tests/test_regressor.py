@@ -426,14 +426,19 @@ def test_trainlm_refuses_minibatches_and_bad_mu():
 
 
 # ------------------------------------------------------------------ restarts
+@pytest.mark.parametrize("mode", ["sequential", "batched"])
 @pytest.mark.parametrize("restarts", ["best", "mean", "median"])
-def test_restarts_equal_separate_fits_with_the_corresponding_seeds(restarts):
+def test_restarts_equal_separate_fits_with_the_corresponding_seeds(restarts, mode):
     X, y = make_data(120)
-    kw = dict(hidden_layer_sizes=(5,), epochs=80, max_fail=1000)
-    model = BPRegressor(n_init=3, restarts=restarts, random_state=10, **kw).fit(X, y)
+    kw = dict(hidden_layer_sizes=(5,), epochs=80, max_fail=8)
+    model = BPRegressor(
+        n_init=3, restarts=restarts, restart_mode=mode, random_state=10, **kw
+    ).fit(X, y)
     singles = [BPRegressor(random_state=10 + k, **kw).fit(X, y) for k in range(3)]
     for member, single in zip(model.estimators_, singles, strict=True):
-        np.testing.assert_array_equal(member.predict(X), single.predict(X))
+        np.testing.assert_allclose(member.predict(X), single.predict(X), rtol=1e-10)
+        assert member.n_epochs_ == single.n_epochs_
+        assert member.stop_reason_ == single.stop_reason_
     vperf = [s.history_["vperf"].loc[s.best_epoch_] for s in singles]
     np.testing.assert_allclose(model.restart_scores_, vperf)
     best = singles[int(np.argmin(vperf))]
@@ -476,3 +481,9 @@ def test_verbose_with_tqdm_bar(capsys):
     captured = capsys.readouterr()
     assert "trainlm" in captured.err and "mu=" in captured.err
     assert "Training stopped" in captured.out
+
+
+def test_batched_restarts_refuse_what_they_cannot_do():
+    X, y = make_data(40)
+    with pytest.raises(ValueError, match="restart_mode='batched' needs"):
+        BPRegressor(n_init=2, restart_mode="batched", solver="trainlm").fit(X, y)
