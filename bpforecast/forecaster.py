@@ -183,6 +183,33 @@ def _as_series(y, name: str = "y") -> pd.Series:
     return series
 
 
+def _exog_frame_of(exog, name: str, columns: list | None = None) -> pd.DataFrame:
+    """A copy of ``exog`` as a DataFrame with string column names.
+
+    Arrays get ``columns`` (the fitted names, by position) or ``x0, x1, ...``;
+    an unnamed Series is called ``x``.
+    """
+    if isinstance(exog, pd.Series):
+        exog = exog.to_frame(exog.name if exog.name is not None else "x")
+    elif not isinstance(exog, pd.DataFrame):
+        try:
+            arr = np.asarray(exog, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be numeric.") from None
+        arr = arr.reshape(-1, 1) if arr.ndim == 1 else arr
+        if columns is None:
+            columns = [f"x{i}" for i in range(arr.shape[1] if arr.ndim == 2 else 0)]
+        if arr.ndim != 2 or arr.shape[1] != len(columns):
+            raise ValueError(
+                f"{name} has shape {arr.shape}; the model needs {len(columns)} "
+                f"column(s) {columns}, one row per time point."
+            )
+        exog = pd.DataFrame(arr, columns=columns)
+    exog = exog.copy()
+    exog.columns = [str(c) for c in exog.columns]
+    return exog
+
+
 class BPForecaster(BaseEstimator):
     """Forecast a series with back-propagation networks on lag windows.
 
@@ -402,12 +429,7 @@ class BPForecaster(BaseEstimator):
     def _check_exog(self, exog, index, name: str) -> pd.DataFrame | None:
         if exog is None:
             return None
-        if isinstance(exog, pd.Series):
-            exog = exog.to_frame(exog.name if exog.name is not None else "x")
-        elif not isinstance(exog, pd.DataFrame):
-            arr = np.asarray(exog, dtype=float)
-            arr = arr.reshape(-1, 1) if arr.ndim == 1 else arr
-            exog = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+        exog = _exog_frame_of(exog, name)
         if len(exog) != len(index):
             raise ValueError(
                 f"{name} has {len(exog)} rows but {len(index)} are needed "
@@ -520,20 +542,7 @@ class BPForecaster(BaseEstimator):
                         f"lags {list(self.exog_lags)}, so predict({steps}) needs their "
                         f"next {need} values."
                     )
-                if isinstance(exog, pd.Series):
-                    exog = exog.to_frame(exog.name if exog.name is not None else "x")
-                elif not isinstance(exog, pd.DataFrame):
-                    arr = np.asarray(exog, dtype=float)
-                    arr = arr.reshape(-1, 1) if arr.ndim == 1 else arr
-                    if arr.ndim != 2 or arr.shape[1] != len(self._exog_columns):
-                        raise ValueError(
-                            f"exog has shape {arr.shape}; the model needs "
-                            f"{len(self._exog_columns)} column(s) "
-                            f"{self._exog_columns}, one row per step."
-                        )
-                    exog = pd.DataFrame(arr, columns=self._exog_columns)
-                exog = exog.copy()
-                exog.columns = [str(c) for c in exog.columns]
+                exog = _exog_frame_of(exog, "exog", self._exog_columns)
                 missing = [c for c in self._exog_columns if c not in exog.columns]
                 if missing:
                     raise ValueError(f"exog is missing columns {missing}.")
