@@ -487,3 +487,13 @@ def test_batched_restarts_refuse_what_they_cannot_do():
     X, y = make_data(40)
     with pytest.raises(ValueError, match="restart_mode='batched' needs"):
         BPRegressor(n_init=2, restart_mode="batched", solver="trainlm").fit(X, y)
+
+
+def test_restarts_in_parallel_equal_restarts_in_turn():
+    X, y = make_data(100)
+    kw = dict(hidden_layer_sizes=(4,), epochs=40, n_init=3, restart_mode="sequential")
+    serial = BPRegressor(random_state=5, **kw).fit(X, y)
+    parallel = BPRegressor(random_state=5, n_jobs=2, **kw).fit(X, y)
+    # Workers run BLAS on one thread, which may round differently.
+    for a, b in zip(serial.estimators_, parallel.estimators_, strict=True):
+        np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=1e-9)
