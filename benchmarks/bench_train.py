@@ -26,6 +26,12 @@ Usage (from the repository root)::
     python benchmarks/bench_train.py               # full run, BLAS threads as is
     python benchmarks/bench_train.py --threads 1   # one BLAS thread
     python benchmarks/bench_train.py --quick       # smoke run, a few seconds
+    python benchmarks/bench_train.py --dtype float32   # everything in float32
+
+``--dtype float32`` runs every method in single precision: ours with
+``BPRegressor(..., dtype='float32')``, scikit-learn on float32 ``X`` and ``y``
+(its ``coefs_`` dtype is checked and printed), the numpy loop on float32
+arrays, and the GEMM rate and matmul floor on float32 arrays.
 
 No timing is asserted anywhere: the numbers are for reading, not for tests.
 """
@@ -64,6 +70,7 @@ HIDDEN = (20, 20)
 N_OUTPUTS = 1
 LR = 0.01
 MOMENTUM = 0.9
+DTYPES = ("float64", "float32")
 
 # (n_samples, epochs, repeats) for the full run and for --quick.
 FULL_SIZES = ((1_000, 300, 5), (100_000, 15, 3))
@@ -73,8 +80,13 @@ QUICK_GEMM_SIZE = 512
 
 
 # --------------------------------------------------------------------- data
-def make_data(n_samples: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Standardised inputs and a smooth nonlinear target of unit-ish scale."""
+def make_data(
+    n_samples: int, seed: int = 0, dtype: str = "float64"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Standardised inputs and a smooth nonlinear target of unit-ish scale.
+
+    Drawn in float64 (the same values for every ``dtype``), then cast.
+    """
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n_samples, N_FEATURES))
     w = rng.standard_normal(N_FEATURES) / math.sqrt(N_FEATURES)
@@ -83,7 +95,7 @@ def make_data(n_samples: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         + 0.5 * np.sin(X[:, 0] * X[:, 1])
         + 0.1 * rng.standard_normal(n_samples)
     )
-    return X, y
+    return X.astype(dtype, copy=False), y.astype(dtype, copy=False)
 
 
 # ------------------------------------------------------------------ methods
@@ -97,6 +109,7 @@ def _timed(fn):
 def run_ours(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
     """One BPRegressor traingdx fit; per-epoch time and rejected-step counts."""
     model = BPRegressor(
+        dtype=X.dtype.name,
         hidden_layer_sizes=HIDDEN,
         solver="traingdx",
         division=None,
@@ -120,12 +133,14 @@ def run_ours(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
         "rejected_fraction": rejected / max(n_epochs, 1),
         "perf_unchanged": int(np.count_nonzero(perf[1:] == perf[:-1])),
         "final_mse": float(perf[-1]),
+        "coefs_dtype": model.coefs_[0].dtype.name,
     }
 
 
 def run_ours_setup(X: np.ndarray, y: np.ndarray) -> float:
     """Fixed cost of a fit: ``epochs=0`` (validation, scaling, init, epoch 0)."""
     model = BPRegressor(
+        dtype=X.dtype.name,
         hidden_layer_sizes=HIDDEN,
         solver="traingdx",
         division=None,
@@ -140,7 +155,11 @@ def run_ours_setup(X: np.ndarray, y: np.ndarray) -> float:
 
 
 def run_sklearn(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
-    """One full-batch MLPRegressor SGD fit; per-epoch time."""
+    """One full-batch MLPRegressor SGD fit; per-epoch time.
+
+    It trains in the dtype of ``X`` (float32 or float64); ``coefs_dtype``
+    records what it actually used.
+    """
     n_samples = X.shape[0]
     model = MLPRegressor(
         hidden_layer_sizes=HIDDEN,
@@ -167,6 +186,7 @@ def run_sklearn(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
         "n_epochs": n_iter,
         "per_epoch_s": seconds / max(n_iter, 1),
         "final_loss": float(model.loss_),
+        "coefs_dtype": model.coefs_[0].dtype.name,
     }
 
 
@@ -174,15 +194,17 @@ def numpy_loop(X: np.ndarray, Y: np.ndarray, epochs: int, seed: int = 0) -> floa
     """Full-batch gradient descent with momentum, written the obvious way.
 
     tanh hidden layers, linear output, mean squared error; every epoch is a
-    forward pass, a backward pass and a momentum update. Returns the last mse.
+    forward pass, a backward pass and a momentum update, in the dtype of ``X``.
+    Returns the last mse.
     """
+    dtype = X.dtype
     rng = np.random.default_rng(seed)
     sizes = (X.shape[1], *HIDDEN, Y.shape[1])
     weights, biases = [], []
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         bound = math.sqrt(6.0 / (n_in + n_out))
-        weights.append(rng.uniform(-bound, bound, size=(n_in, n_out)))
-        biases.append(np.zeros(n_out))
+        weights.append(rng.uniform(-bound, bound, size=(n_in, n_out)).astype(dtype))
+        biases.append(np.zeros(n_out, dtype=dtype))
     vel_w = [np.zeros_like(W) for W in weights]
     vel_b = [np.zeros_like(b) for b in biases]
     n_layers = len(weights)
@@ -216,6 +238,7 @@ def numpy_loop(X: np.ndarray, Y: np.ndarray, epochs: int, seed: int = 0) -> floa
 
 def run_numpy(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
     Y = y.reshape(-1, 1)
+    assert Y.dtype == X.dtype
     seconds, loss = _timed(lambda: numpy_loop(X, Y, epochs))
     return {
         "seconds": seconds,
@@ -247,17 +270,22 @@ def per_call_seconds(fn, repeats: int, min_batch_s: float) -> float:
     return statistics.median(samples)
 
 
-def gemm_rate(size: int, repeats: int) -> dict:
-    """GFLOP/s of a ``size`` x ``size`` float64 matmul (median of repeats)."""
+def gemm_rate(size: int, repeats: int, dtype: str = "float64") -> dict:
+    """GFLOP/s of a ``size`` x ``size`` ``dtype`` matmul (median of repeats)."""
     rng = np.random.default_rng(1)
-    A = rng.standard_normal((size, size))
-    B = rng.standard_normal((size, size))
-    C = np.empty((size, size))
+    A = rng.standard_normal((size, size), dtype=dtype)
+    B = rng.standard_normal((size, size), dtype=dtype)
+    C = np.empty((size, size), dtype=dtype)
     seconds = per_call_seconds(
         lambda: np.matmul(A, B, out=C), max(repeats, 3), min_batch_s=0.2
     )
     flops = 2.0 * size**3
-    return {"size": size, "seconds": seconds, "gflops": flops / seconds / 1e9}
+    return {
+        "size": size,
+        "dtype": dtype,
+        "seconds": seconds,
+        "gflops": flops / seconds / 1e9,
+    }
 
 
 def epoch_products(n_samples: int) -> list[tuple[str, tuple, tuple, bool, bool]]:
@@ -299,13 +327,18 @@ def epoch_products(n_samples: int) -> list[tuple[str, tuple, tuple, bool, bool]]
     return products
 
 
-def matmul_floor(n_samples: int, repeats: int, min_batch_s: float) -> dict:
-    """Flops and measured numpy-matmul time of one epoch's products, plus tanh."""
+def matmul_floor(
+    n_samples: int, repeats: int, min_batch_s: float, dtype: str = "float64"
+) -> dict:
+    """Flops and measured numpy-matmul time of one epoch's products, plus tanh.
+
+    All arrays are ``dtype``.
+    """
     rng = np.random.default_rng(2)
     rows = []
     for name, a_shape, b_shape, a_t, b_t in epoch_products(n_samples):
-        a = rng.standard_normal(a_shape)
-        b = rng.standard_normal(b_shape)
+        a = rng.standard_normal(a_shape, dtype=dtype)
+        b = rng.standard_normal(b_shape, dtype=dtype)
         a_op = a.T if a_t else a
         b_op = b.T if b_t else b
         m, k = a_op.shape
@@ -333,7 +366,7 @@ def matmul_floor(n_samples: int, repeats: int, min_batch_s: float) -> dict:
         )
     tanh_s = 0.0
     for h in HIDDEN:
-        z = rng.standard_normal((n_samples, h))
+        z = rng.standard_normal((n_samples, h), dtype=dtype)
         tanh_s += per_call_seconds(lambda z=z: np.tanh(z), repeats, min_batch_s)
     return {"products": rows, "tanh_seconds": tanh_s}
 
@@ -374,8 +407,10 @@ def numpy_blas(info: list[dict]) -> dict | None:
 
 
 # -------------------------------------------------------------------- main
-def bench_size(n_samples: int, epochs: int, repeats: int, gflops: float) -> dict:
-    X, y = make_data(n_samples)
+def bench_size(
+    n_samples: int, epochs: int, repeats: int, gflops: float, dtype: str = "float64"
+) -> dict:
+    X, y = make_data(n_samples, dtype=dtype)
     # One untimed warm-up of each method (imports, caches, page faults).
     warm = max(1, min(epochs, 3))
     run_ours(X, y, warm)
@@ -390,7 +425,7 @@ def bench_size(n_samples: int, epochs: int, repeats: int, gflops: float) -> dict
         setup.append(run_ours_setup(X, y))
 
     min_batch = 0.02 if repeats > 1 else 0.005
-    floor = matmul_floor(n_samples, max(repeats, 3), min_batch)
+    floor = matmul_floor(n_samples, max(repeats, 3), min_batch, dtype)
     flops_fwd = sum(p["flops"] for p in floor["products"] if p["phase"] == "fwd")
     flops_bwd = sum(p["flops"] for p in floor["products"] if p["phase"] == "bwd")
     mm_fwd = sum(p["seconds"] for p in floor["products"] if p["phase"] == "fwd")
@@ -410,6 +445,9 @@ def bench_size(n_samples: int, epochs: int, repeats: int, gflops: float) -> dict
     floor_ours_s = (flops_fwd + (1.0 - rej) * flops_bwd) / (gflops * 1e9)
     return {
         "n_samples": n_samples,
+        "dtype": dtype,
+        "ours_coefs_dtype": ours[0]["coefs_dtype"],
+        "sklearn_coefs_dtype": skl[0]["coefs_dtype"],
         "epochs": epochs,
         "repeats": repeats,
         "ours_ms": 1e3 * ours_s,
@@ -445,7 +483,9 @@ def _med_min(median_ms: float, min_ms: float) -> str:
     return f"{median_ms:>8.3f} ({min_ms:>7.3f})"
 
 
-def print_tables(results: list[dict], gemm: dict, blas: dict | None, threads) -> None:
+def print_tables(
+    results: list[dict], gemm: dict, blas: dict | None, threads, dtype: str = "float64"
+) -> None:
     lib = blas or {}
     print(
         f"BLAS (numpy): {lib.get('internal_api')} {lib.get('version')}, "
@@ -453,15 +493,24 @@ def print_tables(results: list[dict], gemm: dict, blas: dict | None, threads) ->
         f"  [--threads {threads if threads is not None else 'not set'}]"
     )
     print(
-        f"GEMM {gemm['size']}x{gemm['size']} float64: {gemm['gflops']:.1f} GFLOP/s"
+        f"GEMM {gemm['size']}x{gemm['size']} {dtype}: {gemm['gflops']:.1f} GFLOP/s"
         f"   (CPUs: {os.cpu_count()})"
     )
     print(
         f"Network {N_FEATURES}-{'-'.join(map(str, HIDDEN))}-{N_OUTPUTS}, tanh hidden,"
-        " linear output, float64, full batch."
+        f" linear output, {dtype}, full batch  [--dtype {dtype}]."
     )
+    # What the fitted models actually hold (sklearn follows the dtype of X).
+    ours_dt = sorted({r["ours_coefs_dtype"] for r in results})
+    skl_dt = sorted({r["sklearn_coefs_dtype"] for r in results})
+    print(
+        f"Trained weights: ours coefs_ {'/'.join(ours_dt)}, "
+        f"sklearn MLPRegressor coefs_ {'/'.join(skl_dt)}"
+    )
+    if ours_dt != [dtype] or skl_dt != [dtype]:
+        print(f"WARNING: a model did not train in {dtype}: {ours_dt}, {skl_dt}")
     print()
-    print("Per-epoch time, ms: median of the repeats (min in brackets)")
+    print(f"Per-epoch time, ms, {dtype}: median of the repeats (min in brackets)")
     head = (
         f"{'n':>8} {'E':>4} | {'ours':>17} {'rej%':>5} {'ours-setup':>10} | "
         f"{'sklearn':>17} | {'numpy loop':>17}"
@@ -477,7 +526,7 @@ def print_tables(results: list[dict], gemm: dict, blas: dict | None, threads) ->
             f"{_med_min(r['numpy_ms'], r['numpy_min_ms'])}"
         )
     print()
-    print("Floor of one full epoch (forward + backward), ms")
+    print(f"Floor of one full epoch (forward + backward), ms, {dtype}")
     head = (
         f"{'n':>8} | {'MFLOP':>8} {'flops/GEMM':>10} {'matmul':>8} "
         f"{'(fwd':>8} {'bwd)':>8} | {'tanh x' + str(len(HIDDEN)):>8}"
@@ -492,7 +541,10 @@ def print_tables(results: list[dict], gemm: dict, blas: dict | None, threads) ->
             f"{r['tanh_ms']:>8.3f}"
         )
     print()
-    print("Ratios of median per-epoch times (> 1 for the anchors: ours is faster)")
+    print(
+        f"Ratios of median per-epoch times, {dtype} "
+        "(> 1 for the anchors: ours is faster)"
+    )
     head = (
         f"{'n':>8} | {'sklearn/ours':>12} {'numpy/ours':>10} | "
         f"{'ours/floor':>10} {'ours/matmul':>11} | {'ours setup ms':>13}"
@@ -511,7 +563,7 @@ def print_tables(results: list[dict], gemm: dict, blas: dict | None, threads) ->
         if bad:
             print(f"WARNING n={r['n_samples']}: ours stopped early: {bad}")
     print()
-    print("Matrix products of one epoch (measured numpy matmul, median):")
+    print(f"Matrix products of one epoch (measured numpy matmul, {dtype}, median):")
     for r in results:
         parts = ", ".join(
             f"{p['name']} {1e6 * p['seconds']:.1f}us"
@@ -540,6 +592,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=None,
         help="repeats per measurement (default: 5 at n=1,000, 3 at n=100,000)",
     )
+    parser.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        default="float64",
+        help="floating-point type of the data, the weights and every computation "
+        "(ours, sklearn, numpy loop, GEMM rate, matmul floor); default float64",
+    )
     return parser.parse_args(argv)
 
 
@@ -558,15 +617,15 @@ def main(argv=None) -> dict:
     start = time.perf_counter()
     with limits:
         info = blas_info()
-        gemm = gemm_rate(gemm_size, 1 if args.quick else 5)
+        gemm = gemm_rate(gemm_size, 1 if args.quick else 5, args.dtype)
         results = [
-            bench_size(n, epochs, repeats, gemm["gflops"])
+            bench_size(n, epochs, repeats, gemm["gflops"], args.dtype)
             for n, epochs, repeats in sizes
         ]
     total = time.perf_counter() - start
     load_after = _loadavg()
     blas = numpy_blas(info)
-    print_tables(results, gemm, blas, args.threads)
+    print_tables(results, gemm, blas, args.threads, args.dtype)
     print(
         f"\nTotal benchmark time: {total:.1f} s; load average (1 min) "
         f"{load_before:.2f} before, {load_after:.2f} after"
@@ -581,11 +640,12 @@ def main(argv=None) -> dict:
         "benchmark": "bench_train",
         "quick": bool(args.quick),
         "threads_option": args.threads,
+        "dtype": args.dtype,
         "network": {
             "n_features": N_FEATURES,
             "hidden": list(HIDDEN),
             "n_outputs": N_OUTPUTS,
-            "dtype": "float64",
+            "dtype": args.dtype,
         },
         "gemm": gemm,
         "blas": blas,
