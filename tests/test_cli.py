@@ -411,6 +411,7 @@ def test_backtest_too_short(tmp_path, capsys):
 
 
 # ------------------------------------------------------------------ module
+@pytest.mark.slow
 def test_python_dash_m_forecast(tmp_path):
     pytest.importorskip("matplotlib")
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), MPLBACKEND="Agg")

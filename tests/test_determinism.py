@@ -308,6 +308,7 @@ def _fingerprints_in_subprocess(tmp_path: Path, hash_seed: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_fits_are_bit_identical_across_processes(tmp_path):
     first = _fingerprints_in_subprocess(tmp_path, "0")
     second = _fingerprints_in_subprocess(tmp_path, "4242")

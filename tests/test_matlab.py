@@ -600,6 +600,7 @@ def _run_example(tmp_path, *args):
     )
 
 
+@pytest.mark.slow
 def test_example_script_runs_and_writes_plots(tmp_path):
     plot_dir = tmp_path / "plots"
     done = _run_example(

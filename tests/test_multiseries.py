@@ -78,6 +78,7 @@ def test_equals_sequential_fits_with_series_seed():
         np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.slow
 def test_bit_identical_across_n_jobs_and_runs():
     data = make_panel(4)
     first, models1 = forecast_many(data, 3, fast(), random_state=0, return_models=True)
@@ -147,6 +148,7 @@ def test_dask_backend_without_client_is_explained():
         forecast_many(make_panel(1), 2, fast(), backend="dask")
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_equals_local_run():
     pytest.importorskip("distributed")
     from distributed import Client, LocalCluster
