@@ -66,11 +66,15 @@ COLORS = {
 
 
 def _pyplot():
+    """matplotlib.pyplot, or an ImportError saying how to install it.
+
+    Shared by every plotting function of the package (reports too).
+    """
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "bpforecast.plotting needs matplotlib: pip install 'bpforecast[plot]'"
+            "plotting needs matplotlib: pip install 'bpforecast[plot]'"
         ) from exc
     return plt
 

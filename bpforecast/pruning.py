@@ -461,12 +461,9 @@ class PruningReport:
         >>> [a.get_title() for a in rep.plot().axes]
         ['Eigenvalue spectrum per layer', 'Validation error against k']
         """
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "plot() needs matplotlib: pip install 'bpforecast[plot]'"
-            ) from exc
+        from .plotting import _pyplot
+
+        plt = _pyplot()
         if axes is None:
             fig, (ax_eig, ax_val) = plt.subplots(1, 2, figsize=(11, 4.2))
         else:

@@ -319,12 +319,9 @@ class RelativeErrorReport:
         >>> [a.get_title() for a in fig.axes]
         ['Training performance', 'Relative error per sample']
         """
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "plot() needs matplotlib: pip install 'bpforecast[plot]'"
-            ) from exc
+        from .plotting import _pyplot
+
+        plt = _pyplot()
         if ax is None:
             fig, (ax, ax_rel) = plt.subplots(2, 1, figsize=(8, 7))
         else:
