@@ -49,6 +49,7 @@ import numpy as np
 from array_api_compat import array_namespace
 
 from ._array_api import to_numpy
+from .feature_major import FeatureMajorPasses
 from .levenberg_marquardt import (
     TrainLM,
     jacobian,
@@ -150,7 +151,10 @@ class _Holdout:
         """``[vperf, tperf]`` as 0-d device arrays (None for a missing block)."""
         if self.X is None:
             return [None, None]
-        out = forward(theta, arch, self.X)[-1]
+        return self.block_perfs(forward(theta, arch, self.X)[-1])
+
+    def block_perfs(self, out) -> list:
+        """``[vperf, tperf]`` from the network outputs on the stacked blocks."""
         results, start = [], 0
         for block in self.blocks:
             if block is None:
@@ -160,6 +164,55 @@ class _Holdout:
             results.append(mse_device(out[start : start + n, :], block[1]))
             start += n
         return results
+
+
+class _ArrayAPIPasses:
+    """The full-batch loop's passes, through :mod:`bpforecast.network` (any namespace).
+
+    :meth:`gradient` reuses the forward pass of the last :meth:`perf` call.
+    """
+
+    def __init__(self, arch: Architecture, X, Y, holdout: _Holdout) -> None:
+        self.arch, self.X, self.Y, self.holdout = arch, X, Y, holdout
+        self._outputs = None
+
+    def to_internal(self, theta):
+        return theta
+
+    def to_external(self, theta):
+        return theta
+
+    def perf(self, theta):
+        self._outputs = forward(theta, self.arch, self.X)
+        return perf_device(theta, self.arch, self._outputs[-1], self.Y)
+
+    def gradient(self, theta):
+        return gradient(theta, self.arch, self._outputs, self.Y)
+
+    def holdout_perfs(self, theta) -> list:
+        return self.holdout.perfs_device(theta, self.arch)
+
+
+class _FeatureMajorLoopPasses:
+    """The same passes on numpy, through :class:`FeatureMajorPasses` (faster).
+
+    The loop then carries ``theta`` in the feature-major layout and converts
+    it back once, at the end.
+    """
+
+    def __init__(self, arch: Architecture, X, Y, holdout: _Holdout) -> None:
+        self.holdout = holdout
+        self.train = FeatureMajorPasses(arch, X, Y)
+        self.held = None if holdout.X is None else FeatureMajorPasses(arch, holdout.X)
+        self.to_internal = self.train.to_internal
+        self.to_external = self.train.to_external
+        self.perf = self.train.perf
+        self.gradient = self.train.gradient
+
+    def holdout_perfs(self, theta) -> list:
+        if self.held is None:
+            return [None, None]
+        return self.holdout.block_perfs(self.held.outputs(theta))
 
 
 def _to_host(values: list) -> list:
@@ -194,6 +247,7 @@ def train(
     batch_size: int | None = None,
     random_state: np.random.RandomState | None = None,
     callback=None,
+    feature_major: bool | None = None,
 ) -> TrainingResult:
     """Train a network from the weights ``theta``; the inputs are not modified.
 
@@ -225,6 +279,11 @@ def train(
         Called as ``callback(epoch, record)`` after each epoch's record is
         written (``record`` maps the history columns to this epoch's values);
         used for progress displays. It must not modify anything.
+    feature_major : bool or None
+        Full-batch gradient descent only: run the passes through
+        :class:`~bpforecast.feature_major.FeatureMajorPasses` (numpy only,
+        faster) rather than :mod:`bpforecast.network`'s functions. None (the
+        default) picks it for numpy arrays. The two agree to rounding.
 
     Returns
     -------
@@ -265,20 +324,6 @@ def train(
     history = result.history
     start_time = time.perf_counter()
 
-    outputs = forward(theta, arch, X)
-    current_perf = perf(theta, arch, outputs[-1], Y)
-    if lm:
-        reg = regularization_diagonal(arch, Y.shape[1], theta)
-        J, e, g = _linearize(theta, arch, outputs, Y, reg)
-        trial = {}
-
-        def evaluate(theta2) -> float:
-            # The last trial evaluated is the one TrainLM accepts, if any.
-            trial["outputs"] = forward(theta2, arch, X)
-            return perf(theta2, arch, trial["outputs"][-1], Y)
-
-    else:
-        g = gradient(theta, arch, outputs, Y)
     holdout = _Holdout(validation, test)
     # Full-batch gradient descent needs one host sync per epoch: the current
     # weights' statistics (gradient norm, validation and test errors) travel
@@ -286,8 +331,31 @@ def train(
     # before the stopping tests (and dropped if training stops).
     one_sync = not lm and batch_size is None
     if one_sync:
-        pending = [g @ g, *holdout.perfs_device(theta, arch)]
+        if feature_major is None:
+            feature_major = isinstance(X, np.ndarray) and isinstance(theta, np.ndarray)
+        passes = (_FeatureMajorLoopPasses if feature_major else _ArrayAPIPasses)(
+            arch, X, Y, holdout
+        )
+        # From here on theta is in the passes' layout (see feature_major.py).
+        theta = passes.to_internal(theta)
+        current_perf = float(passes.perf(theta))
+        g = passes.gradient(theta)
+        pending = [g @ g, *passes.holdout_perfs(theta)]
     else:
+        outputs = forward(theta, arch, X)
+        current_perf = perf(theta, arch, outputs[-1], Y)
+        if lm:
+            reg = regularization_diagonal(arch, Y.shape[1], theta)
+            J, e, g = _linearize(theta, arch, outputs, Y, reg)
+            trial = {}
+
+            def evaluate(theta2) -> float:
+                # The last trial evaluated is the one TrainLM accepts, if any.
+                trial["outputs"] = forward(theta2, arch, X)
+                return perf(theta2, arch, trial["outputs"][-1], Y)
+
+        else:
+            g = gradient(theta, arch, outputs, Y)
         grad_norm = _norm(g)
         vperf, tperf = holdout.perfs(theta, arch)
     best_vperf, best_theta, val_fail = math.inf, theta, 0
@@ -299,8 +367,7 @@ def train(
                 trial = None
                 if epoch < criteria.epochs:
                     theta2 = theta + solver.propose(-g)
-                    outputs2 = forward(theta2, arch, X)
-                    trial = perf_device(theta2, arch, outputs2[-1], Y)
+                    trial = passes.perf(theta2)
                 host = _to_host([*(pending or [None] * 3), trial])
                 if pending is not None:
                     grad_norm = math.sqrt(host[0])
@@ -369,11 +436,14 @@ def train(
             if not math.isfinite(perf2):
                 result.rejected_nonfinite += 1
             if solver.respond(current_perf, perf2):
-                theta, outputs, current_perf = theta2, outputs2, perf2
-                g = gradient(theta, arch, outputs, Y)
+                theta, current_perf = theta2, perf2
                 if one_sync:
-                    pending = [g @ g, *holdout.perfs_device(theta, arch)]
+                    # The trial's forward pass is the one at the new weights.
+                    g = passes.gradient(theta)
+                    pending = [g @ g, *passes.holdout_perfs(theta)]
                 else:
+                    outputs = outputs2
+                    g = gradient(theta, arch, outputs, Y)
                     grad_norm = _norm(g)
                     vperf, tperf = holdout.perfs(theta, arch)
     except KeyboardInterrupt:
@@ -386,11 +456,10 @@ def train(
 
     result.n_epochs = epoch
     release_workspace()
-    if validation is not None:
-        result.theta = best_theta
-    else:
-        result.theta = theta
+    if validation is None:
+        best_theta = theta
         result.best_epoch = epoch
+    result.theta = passes.to_external(best_theta) if one_sync else best_theta
     return result
 
 

@@ -132,15 +132,16 @@ def test_stop_on_time():
 def test_keyboard_interrupt_stops_with_best_weights(monkeypatch):
     X, y = make_data(100)
     calls = {"n": 0}
-    real_forward = bpforecast.training.forward
+    real_propose = bpforecast.solvers.TrainGD.propose
 
-    def interrupting_forward(*args, **kwargs):
+    def interrupting_propose(self, neg_gradient):
+        # Ctrl-C arrives in the middle of an epoch, while a step is proposed.
         calls["n"] += 1
         if calls["n"] > 40:
             raise KeyboardInterrupt
-        return real_forward(*args, **kwargs)
+        return real_propose(self, neg_gradient)
 
-    monkeypatch.setattr(bpforecast.training, "forward", interrupting_forward)
+    monkeypatch.setattr(bpforecast.solvers.TrainGD, "propose", interrupting_propose)
     model = BPRegressor(max_fail=1000, random_state=0).fit(X, y)
     assert model.stop_reason_ == "user"
     assert 0 < model.n_epochs_ < 40

@@ -1,0 +1,275 @@
+"""The numpy fast path for full-batch epochs: MATLAB's feature-major layout.
+
+:mod:`bpforecast.network` computes the passes on samples-by-features arrays,
+for any array namespace. On numpy, a full-batch epoch of a small network is
+bound by the number of calls rather than by arithmetic, so the training loop
+runs numpy fits through :class:`FeatureMajorPasses` instead. It does the same
+arithmetic with three changes:
+
+* **Feature-major arrays**, as in MATLAB: every layer input is stored as
+  ``(n_in + 1, n_samples)`` with a last row of ones, and every layer's weights
+  as one matrix ``[W.T | b]`` of shape ``(n_out, n_in + 1)``. The bias then
+  rides in the matrix product: one product per layer forward (no bias
+  addition) and one per layer for the weight *and* bias gradient (no column
+  sums).
+* **Preallocated buffers**: activations, deltas and scratch arrays live as
+  long as the object; the transfer functions and their derivatives run in
+  place.
+* **A permuted parameter vector**: the solvers see ``theta`` in this layout
+  (:meth:`FeatureMajorPasses.to_internal`); the elementwise solver updates
+  and the gradient norm do not depend on the order of the entries, and
+  :meth:`~FeatureMajorPasses.to_external` gives back the usual layout.
+
+Results equal :mod:`bpforecast.network`'s up to floating-point rounding (the
+products sum in a different order); the tests compare them.
+
+Examples
+--------
+>>> import numpy as np
+>>> from bpforecast.network import Architecture, forward, gradient, perf
+>>> from bpforecast.feature_major import FeatureMajorPasses
+>>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
+>>> rng = np.random.default_rng(0)
+>>> X, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+>>> theta = rng.normal(size=arch.n_params)
+>>> passes = FeatureMajorPasses(arch, X, Y)
+>>> internal = passes.to_internal(theta)
+>>> expected = perf(theta, arch, forward(theta, arch, X)[-1], Y)
+>>> bool(np.isclose(float(passes.perf(internal)), expected))
+True
+>>> g = passes.to_external(passes.gradient(internal))
+>>> bool(np.allclose(g, gradient(theta, arch, forward(theta, arch, X), Y)))
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Architecture
+
+
+def internal_order(arch: Architecture) -> np.ndarray:
+    """Index vector ``perm`` with ``internal = theta[perm]``.
+
+    Layer by layer, the usual layout ``[W.ravel(), b]`` (``W`` of shape
+    ``(n_in, n_out)``) becomes the rows of ``[W.T | b]``. Each layer keeps
+    its span of the vector.
+
+    Examples
+    --------
+    >>> from bpforecast.network import Architecture
+    >>> from bpforecast.feature_major import internal_order
+    >>> arch = Architecture.build(2, (), 2, "tansig", "purelin")
+    >>> internal_order(arch)        # W = [[0, 1], [2, 3]], b = [4, 5]
+    array([0, 2, 4, 1, 3, 5])
+    """
+    perm = np.empty(arch.n_params, dtype=np.intp)
+    for w0, b0, b1, n_in, n_out in arch.offsets:
+        block = np.empty((n_out, n_in + 1), dtype=np.intp)
+        block[:, :n_in] = (w0 + np.arange(n_in * n_out)).reshape(n_in, n_out).T
+        block[:, n_in] = np.arange(b0, b1)
+        perm[w0:b1] = block.ravel()
+    return perm
+
+
+class FeatureMajorPasses:
+    """Forward and backward passes on one numpy data block, in place.
+
+    Parameters
+    ----------
+    arch : Architecture
+    X : ndarray of shape (n_samples, n_inputs)
+        Copied once, transposed, with a row of ones added; not modified.
+    Y : ndarray of shape (n_samples, n_outputs), optional
+        Targets; needed by :meth:`perf` and :meth:`gradient`, not by
+        :meth:`outputs`.
+
+    Notes
+    -----
+    :meth:`gradient` uses the activations of the last :meth:`perf` (or
+    :meth:`outputs`) call, so call it with the same weights straight after
+    it: this is what traingdx needs, since the gradient is wanted only at an
+    accepted trial step, whose forward pass has just run.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.network import Architecture
+    >>> from bpforecast.feature_major import FeatureMajorPasses
+    >>> arch = Architecture.build(1, (2,), 1, "tansig", "purelin")
+    >>> passes = FeatureMajorPasses(arch, np.ones((4, 1)), np.zeros((4, 1)))
+    >>> passes.outputs(passes.to_internal(np.zeros(arch.n_params))).shape
+    (4, 1)
+    """
+
+    def __init__(self, arch: Architecture, X: np.ndarray, Y=None) -> None:
+        self.arch = arch
+        dtype = X.dtype
+        n_samples = X.shape[0]
+        self.n_samples = n_samples
+        self._perm = internal_order(arch)
+        self._inverse = np.argsort(self._perm)
+        sizes = arch.layer_sizes
+        # Layer inputs, each with a last row of ones for the bias.
+        self._inputs = []
+        for size in sizes[:-1]:
+            block = np.empty((size + 1, n_samples), dtype=dtype)
+            block[size] = 1.0
+            self._inputs.append(block)
+        self._inputs[0][:-1] = X.T
+        self._output = np.empty((sizes[-1], n_samples), dtype=dtype)
+        self._Y = None if Y is None else np.ascontiguousarray(Y.T, dtype=dtype)
+        self._error = np.empty_like(self._output)
+        # Backward-pass buffers: one delta and one scratch array per hidden layer.
+        self._deltas = [np.empty((h, n_samples), dtype=dtype) for h in sizes[1:]]
+        self._scratch = [np.empty((h, n_samples), dtype=dtype) for h in sizes[1:-1]]
+        # Where each layer's [W.T | b] sits in the internal vector, and a mask
+        # of the weights (not the biases) for the L2 term.
+        self._spans = [(w0, b1, n_in, n_out) for w0, _, b1, n_in, n_out in arch.offsets]
+        self._is_weight = np.ones(arch.n_params, dtype=bool)
+        for w0, b1, n_in, n_out in self._spans:
+            self._is_weight[w0:b1].reshape(n_out, n_in + 1)[:, n_in] = False
+
+    # ---------------------------------------------------------------- layout
+    def to_internal(self, theta: np.ndarray) -> np.ndarray:
+        """``theta`` in the usual layout -> this object's layout (a copy).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast.network import Architecture
+        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> arch = Architecture.build(2, (), 1, "tansig", "purelin")
+        >>> FeatureMajorPasses(arch, np.ones((3, 2))).to_internal(np.arange(3.0))
+        array([0., 1., 2.])
+        """
+        return theta[self._perm]
+
+    def to_external(self, internal: np.ndarray) -> np.ndarray:
+        """The inverse of :meth:`to_internal` (a copy).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast.network import Architecture
+        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> arch = Architecture.build(1, (2,), 1, "tansig", "purelin")
+        >>> passes = FeatureMajorPasses(arch, np.ones((3, 1)))
+        >>> theta = np.arange(7.0)
+        >>> passes.to_external(passes.to_internal(theta))
+        array([0., 1., 2., 3., 4., 5., 6.])
+        """
+        return internal[self._inverse]
+
+    def _matrices(self, internal: np.ndarray) -> list[np.ndarray]:
+        return [
+            internal[w0:b1].reshape(n_out, n_in + 1)
+            for w0, b1, n_in, n_out in self._spans
+        ]
+
+    # ---------------------------------------------------------------- passes
+    def outputs(self, internal: np.ndarray) -> np.ndarray:
+        """Network outputs, ``(n_samples, n_outputs)`` (a view of a buffer).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast.network import Architecture
+        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
+        >>> passes = FeatureMajorPasses(arch, np.array([[1.0], [2.0]]))
+        >>> passes.outputs(np.array([3.0, 1.0]))      # 3 x + 1
+        array([[4.],
+               [7.]])
+        """
+        matrices = self._matrices(internal)
+        last = len(matrices) - 1
+        for i, (W, act) in enumerate(zip(matrices, self.arch.activations, strict=True)):
+            z = self._output if i == last else self._inputs[i + 1][:-1]
+            np.matmul(W, self._inputs[i], out=z)
+            if act.forward_inplace is not None:
+                act.forward_inplace(z)
+            elif act.name != "purelin":
+                z[...] = act.forward(z)
+        return self._output.T
+
+    def perf(self, internal: np.ndarray) -> np.ndarray:
+        """:func:`bpforecast.network.perf_device` at these weights (a 0-d array).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast.network import Architecture
+        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
+        >>> X, Y = np.array([[1.0], [2.0]]), np.array([[4.0], [5.0]])
+        >>> float(FeatureMajorPasses(arch, X, Y).perf(np.array([3.0, 1.0])))
+        2.0
+        """
+        self.outputs(internal)
+        err = np.subtract(self._output, self._Y, out=self._error).reshape(-1)
+        value = (err @ err) / err.shape[0]
+        if self.arch.alpha > 0:
+            weights = internal[self._is_weight]
+            value = value + self.arch.alpha * (weights @ weights) / self.n_samples
+        return value
+
+    def gradient(self, internal: np.ndarray) -> np.ndarray:
+        """Gradient of :meth:`perf` in the internal layout (a new array).
+
+        Uses the forward pass of the last :meth:`perf` call, which must have
+        been at ``internal``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast.network import Architecture
+        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
+        >>> X, Y = np.array([[1.0], [2.0]]), np.zeros((2, 1))
+        >>> passes = FeatureMajorPasses(arch, X, Y)
+        >>> theta = np.array([1.0, 0.0])                   # out = x
+        >>> _ = passes.perf(theta)
+        >>> passes.gradient(theta)
+        array([5., 3.])
+        """
+        arch = self.arch
+        n_samples, n_outputs = self.n_samples, self._output.shape[0]
+        grad = np.empty_like(internal)
+        matrices = self._matrices(internal)
+        # perf() left output - Y in its own buffer; the output delta is a
+        # scaled copy, so calling gradient() twice gives the same result.
+        delta = np.multiply(
+            self._error, 2.0 / (n_samples * n_outputs), out=self._deltas[-1]
+        )
+        out_act = arch.activations[-1]
+        if out_act.name != "purelin":
+            delta *= out_act.derivative(self._output)
+        for i in range(len(matrices) - 1, -1, -1):
+            w0, b1, n_in, n_out = self._spans[i]
+            # Weight and bias gradient in one product: delta @ [A; 1].T
+            np.matmul(
+                delta, self._inputs[i].T, out=grad[w0:b1].reshape(n_out, n_in + 1)
+            )
+            if i == 0:
+                break
+            W = matrices[i][:, :n_in]
+            back = self._deltas[i - 1]
+            if n_out == 1:
+                # An outer product: broadcasting beats matmul here.
+                np.multiply(W.T, delta, out=back)
+            else:
+                np.matmul(W.T, delta, out=back)
+            act = arch.activations[i - 1]
+            a = self._inputs[i][:-1]
+            if act.scale_by_derivative_inplace is not None:
+                act.scale_by_derivative_inplace(back, a, self._scratch[i - 1])
+            else:
+                back *= act.derivative(a)
+            delta = back
+        if arch.alpha > 0:
+            grad += np.where(
+                self._is_weight, (2.0 * arch.alpha / n_samples) * internal, 0.0
+            )
+        return grad

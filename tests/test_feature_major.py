@@ -1,0 +1,169 @@
+"""The numpy fast path (feature-major passes) against network.py and references."""
+
+import numpy as np
+import pytest
+
+from bpforecast.activations import ACTIVATIONS
+from bpforecast.feature_major import FeatureMajorPasses, internal_order
+from bpforecast.network import Architecture, forward, gradient, perf
+from bpforecast.solvers import TrainGDX
+from bpforecast.training import StopCriteria, train
+
+
+def central_differences(fun, theta, h=1e-6):
+    grad = np.empty_like(theta)
+    for i in range(theta.size):
+        step = np.zeros_like(theta)
+        step[i] = h
+        grad[i] = (fun(theta + step) - fun(theta - step)) / (2 * h)
+    return grad
+
+
+def problem(
+    hidden,
+    n_in=3,
+    n_out=2,
+    n=23,
+    seed=0,
+    activation="tansig",
+    output_activation="purelin",
+    alpha=0.0,
+):
+    rng = np.random.default_rng(seed)
+    arch = Architecture.build(
+        n_in, hidden, n_out, activation, output_activation, alpha=alpha
+    )
+    X = rng.normal(size=(n, n_in))
+    Y = rng.normal(size=(n, n_out))
+    theta = rng.normal(scale=0.7, size=arch.n_params)
+    return arch, X, Y, theta
+
+
+@pytest.mark.parametrize("hidden", [(), (4,), (5, 4), (3, 6, 2)])
+@pytest.mark.parametrize("n_out", [1, 3])
+def test_internal_order_is_a_permutation_and_round_trips(hidden, n_out):
+    arch, X, Y, theta = problem(hidden, n_out=n_out)
+    perm = internal_order(arch)
+    assert np.array_equal(np.sort(perm), np.arange(arch.n_params))
+    passes = FeatureMajorPasses(arch, X, Y)
+    assert np.array_equal(passes.to_external(passes.to_internal(theta)), theta)
+
+
+def test_internal_layout_is_transposed_weights_then_bias():
+    arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
+    theta = np.arange(float(arch.n_params))
+    internal = FeatureMajorPasses(arch, np.zeros((4, 2))).to_internal(theta)
+    # Layer 1: W (2, 3) = theta[0:6], b = theta[6:9]; row j of [W.T | b].
+    W1, b1 = theta[:6].reshape(2, 3), theta[6:9]
+    np.testing.assert_array_equal(
+        internal[:9].reshape(3, 3), np.column_stack([W1.T, b1])
+    )
+    W2, b2 = theta[9:12].reshape(3, 1), theta[12:]
+    np.testing.assert_array_equal(internal[9:], np.append(W2[:, 0], b2))
+
+
+@pytest.mark.parametrize("hidden_act", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("output_act", ["purelin", "tansig", "logsig"])
+def test_perf_and_gradient_match_network_functions(hidden_act, output_act):
+    arch, X, Y, theta = problem(
+        (5, 4), activation=hidden_act, output_activation=output_act
+    )
+    passes = FeatureMajorPasses(arch, X, Y)
+    internal = passes.to_internal(theta)
+    outputs = forward(theta, arch, X)
+    assert float(passes.perf(internal)) == pytest.approx(
+        perf(theta, arch, outputs[-1], Y), rel=1e-13
+    )
+    np.testing.assert_allclose(
+        passes.to_external(passes.gradient(internal)),
+        gradient(theta, arch, outputs, Y),
+        rtol=1e-11,
+        atol=1e-13,
+    )
+    np.testing.assert_allclose(passes.outputs(internal), outputs[-1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+@pytest.mark.parametrize("hidden", [(), (6,), (5, 4)])
+def test_gradient_matches_finite_differences(alpha, hidden):
+    arch, X, Y, theta = problem(
+        hidden,
+        n_in=4,
+        n_out=2,
+        activation="tansig",
+        output_activation="purelin",
+        alpha=alpha,
+    )
+    passes = FeatureMajorPasses(arch, X, Y)
+    internal = passes.to_internal(theta)
+    passes.perf(internal)
+    analytic = passes.gradient(internal)
+    numeric = central_differences(lambda t: float(passes.perf(t)), internal)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_float32_stays_float32():
+    arch, X, Y, theta = problem((5,), activation="tansig", output_activation="purelin")
+    X, Y, theta = (a.astype(np.float32) for a in (X, Y, theta))
+    passes = FeatureMajorPasses(arch, X, Y)
+    internal = passes.to_internal(theta)
+    assert passes.perf(internal).dtype == np.float32
+    assert passes.gradient(internal).dtype == np.float32
+    expected = gradient(theta, arch, forward(theta, arch, X), Y)
+    np.testing.assert_allclose(
+        passes.to_external(passes.gradient(internal)), expected, rtol=2e-4, atol=1e-5
+    )
+
+
+def test_inputs_are_not_modified():
+    arch, X, Y, theta = problem(
+        (5, 4), activation="tansig", output_activation="purelin"
+    )
+    copies = [a.copy() for a in (X, Y, theta)]
+    passes = FeatureMajorPasses(arch, X, Y)
+    internal = passes.to_internal(theta)
+    passes.perf(internal)
+    passes.gradient(internal)
+    for original, copy in zip((X, Y, theta), copies, strict=True):
+        np.testing.assert_array_equal(original, copy)
+
+
+@pytest.mark.parametrize("with_holdout", [False, True])
+def test_training_loop_agrees_with_the_array_api_passes(with_holdout):
+    """The same traingdx run on both passes: history and weights agree."""
+    rng = np.random.default_rng(4)
+    arch = Architecture.build(4, (8, 6), 1, "tansig", "purelin")
+    X = rng.normal(size=(120, 4))
+    Y = np.sin(X[:, :1]) + 0.5 * X[:, 1:2] * X[:, 2:3]
+    theta = rng.normal(scale=0.5, size=arch.n_params)
+    blocks = {}
+    if with_holdout:
+        blocks = {"validation": (X[80:100], Y[80:100]), "test": (X[100:], Y[100:])}
+    train_block = (X[:80], Y[:80]) if with_holdout else (X, Y)
+    runs = [
+        train(
+            theta,
+            arch,
+            train_block,
+            TrainGDX(lr=0.05),
+            StopCriteria(epochs=200, min_grad=0.0, max_fail=1000),
+            feature_major=flag,
+            **blocks,
+        )
+        for flag in (True, False)
+    ]
+    fast, generic = runs
+    assert fast.n_epochs == generic.n_epochs == 200
+    for key in ("perf", "vperf", "tperf", "lr", "gradient"):
+        np.testing.assert_allclose(
+            fast.history[key], generic.history[key], rtol=1e-9, equal_nan=True
+        )
+    # Rejected steps happened, so the accept/reject path ran on both.
+    lr = np.asarray(fast.history["lr"])
+    assert np.any(lr[1:] < lr[:-1])
+    np.testing.assert_allclose(fast.theta, generic.theta, rtol=1e-9, atol=1e-12)
+    assert fast.best_epoch == generic.best_epoch
+    # theta comes back in the usual layout, not the internal one.
+    assert float(perf(fast.theta, arch, forward(fast.theta, arch, X)[-1], Y)) < (
+        float(perf(theta, arch, forward(theta, arch, X)[-1], Y))
+    )
