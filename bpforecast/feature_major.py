@@ -121,15 +121,24 @@ class FeatureMajorPasses:
         self._output = np.empty((sizes[-1], n_samples), dtype=dtype)
         self._Y = None if Y is None else np.ascontiguousarray(Y.T, dtype=dtype)
         self._error = np.empty_like(self._output)
-        # Backward-pass buffers: one delta and one scratch array per hidden layer.
+        # Backward-pass buffers: one delta per layer, one scratch per hidden one.
         self._deltas = [np.empty((h, n_samples), dtype=dtype) for h in sizes[1:]]
         self._scratch = [np.empty((h, n_samples), dtype=dtype) for h in sizes[1:-1]]
-        # Where each layer's [W.T | b] sits in the internal vector, and a mask
-        # of the weights (not the biases) for the L2 term.
-        self._spans = [(w0, b1, n_in, n_out) for w0, _, b1, n_in, n_out in arch.offsets]
+        # The weights of the last forward pass and the gradient live in two
+        # vectors whose per-layer views are made once: [W.T | b] matrices,
+        # the W.T part alone, and the gradient blocks.
+        self._theta = np.empty(arch.n_params, dtype=dtype)
+        self._grad = np.empty(arch.n_params, dtype=dtype)
         self._is_weight = np.ones(arch.n_params, dtype=bool)
-        for w0, b1, n_in, n_out in self._spans:
-            self._is_weight[w0:b1].reshape(n_out, n_in + 1)[:, n_in] = False
+        self._matrices, self._weights_t, self._grad_blocks = [], [], []
+        for w0, _, b1, n_in, n_out in arch.offsets:
+            shape = (n_out, n_in + 1)
+            matrix = self._theta[w0:b1].reshape(shape)
+            self._matrices.append(matrix)
+            self._weights_t.append(matrix[:, :n_in].T)
+            self._grad_blocks.append(self._grad[w0:b1].reshape(shape))
+            self._is_weight[w0:b1].reshape(shape)[:, n_in] = False
+        self._targets = [*(block[:-1] for block in self._inputs[1:]), self._output]
 
     # ---------------------------------------------------------------- layout
     def to_internal(self, theta: np.ndarray) -> np.ndarray:
@@ -162,12 +171,6 @@ class FeatureMajorPasses:
         """
         return internal[self._inverse]
 
-    def _matrices(self, internal: np.ndarray) -> list[np.ndarray]:
-        return [
-            internal[w0:b1].reshape(n_out, n_in + 1)
-            for w0, b1, n_in, n_out in self._spans
-        ]
-
     # ---------------------------------------------------------------- passes
     def outputs(self, internal: np.ndarray) -> np.ndarray:
         """Network outputs, ``(n_samples, n_outputs)`` (a view of a buffer).
@@ -183,11 +186,16 @@ class FeatureMajorPasses:
         array([[4.],
                [7.]])
         """
-        matrices = self._matrices(internal)
-        last = len(matrices) - 1
-        for i, (W, act) in enumerate(zip(matrices, self.arch.activations, strict=True)):
-            z = self._output if i == last else self._inputs[i + 1][:-1]
-            np.matmul(W, self._inputs[i], out=z)
+        np.copyto(self._theta, internal)
+        for W, a_in, z, act in zip(
+            self._matrices,
+            self._inputs,
+            self._targets,
+            self.arch.activations,
+            strict=True,
+        ):
+            # (np.dot calls BLAS with less overhead than np.matmul.)
+            np.dot(W, a_in, out=z)
             if act.forward_inplace is not None:
                 act.forward_inplace(z)
             elif act.name != "purelin":
@@ -236,31 +244,23 @@ class FeatureMajorPasses:
         """
         arch = self.arch
         n_samples, n_outputs = self.n_samples, self._output.shape[0]
-        grad = np.empty_like(internal)
-        matrices = self._matrices(internal)
-        # perf() left output - Y in its own buffer; the output delta is a
-        # scaled copy, so calling gradient() twice gives the same result.
-        delta = np.multiply(
-            self._error, 2.0 / (n_samples * n_outputs), out=self._deltas[-1]
-        )
+        # perf() left output - Y in its own buffer. The factor 2 / (n m) of
+        # the mse's derivative is applied once, to the finished gradient.
+        delta = self._error
         out_act = arch.activations[-1]
         if out_act.name != "purelin":
-            delta *= out_act.derivative(self._output)
-        for i in range(len(matrices) - 1, -1, -1):
-            w0, b1, n_in, n_out = self._spans[i]
-            # Weight and bias gradient in one product: delta @ [A; 1].T
-            np.matmul(
-                delta, self._inputs[i].T, out=grad[w0:b1].reshape(n_out, n_in + 1)
+            delta = np.multiply(
+                delta, out_act.derivative(self._output), out=self._deltas[-1]
             )
+        for i in range(len(self._matrices) - 1, -1, -1):
+            # Weight and bias gradient in one product: delta @ [A; 1].T
+            np.dot(delta, self._inputs[i].T, out=self._grad_blocks[i])
             if i == 0:
                 break
-            W = matrices[i][:, :n_in]
             back = self._deltas[i - 1]
-            if n_out == 1:
-                # An outer product: broadcasting beats matmul here.
-                np.multiply(W.T, delta, out=back)
-            else:
-                np.matmul(W.T, delta, out=back)
+            # W.T @ delta; for one output an outer product, which np.dot
+            # hands to BLAS (np.matmul and broadcasting are slower there).
+            np.dot(self._weights_t[i], delta, out=back)
             act = arch.activations[i - 1]
             a = self._inputs[i][:-1]
             if act.scale_by_derivative_inplace is not None:
@@ -268,8 +268,9 @@ class FeatureMajorPasses:
             else:
                 back *= act.derivative(a)
             delta = back
+        grad = np.multiply(self._grad, 2.0 / (n_samples * n_outputs))
         if arch.alpha > 0:
             grad += np.where(
-                self._is_weight, (2.0 * arch.alpha / n_samples) * internal, 0.0
+                self._is_weight, (2.0 * arch.alpha / n_samples) * self._theta, 0.0
             )
         return grad

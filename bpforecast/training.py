@@ -215,15 +215,19 @@ class _FeatureMajorLoopPasses:
         return self.holdout.block_perfs(self.held.outputs(theta))
 
 
-def _to_host(values: list) -> list:
+def _to_host(values: list, on_host: bool = False) -> list:
     """Host floats of 0-d device arrays (None stays NaN) in ONE transfer.
 
     Every ``float()`` of a device scalar is a host sync; stacking them first
-    makes the full-batch epoch cost a single sync.
+    makes the full-batch epoch cost a single sync. ``on_host=True`` says the
+    values are numpy arrays already.
     """
     present = [v for v in values if v is not None]
     if not present:
         return [math.nan] * len(values)
+    if on_host:
+        # numpy: nothing to transfer, so skip the stacking.
+        return [math.nan if v is None else float(v) for v in values]
     xp = array_namespace(*present)
     host = iter(to_numpy(xp.stack(present)).tolist())
     return [math.nan if v is None else next(host) for v in values]
@@ -331,8 +335,9 @@ def train(
     # before the stopping tests (and dropped if training stops).
     one_sync = not lm and batch_size is None
     if one_sync:
+        on_host = isinstance(X, np.ndarray) and isinstance(theta, np.ndarray)
         if feature_major is None:
-            feature_major = isinstance(X, np.ndarray) and isinstance(theta, np.ndarray)
+            feature_major = on_host
         passes = (_FeatureMajorLoopPasses if feature_major else _ArrayAPIPasses)(
             arch, X, Y, holdout
         )
@@ -368,7 +373,7 @@ def train(
                 if epoch < criteria.epochs:
                     theta2 = theta + solver.propose(-g)
                     trial = passes.perf(theta2)
-                host = _to_host([*(pending or [None] * 3), trial])
+                host = _to_host([*(pending or [None] * 3), trial], on_host)
                 if pending is not None:
                     grad_norm = math.sqrt(host[0])
                     vperf, tperf = host[1], host[2]

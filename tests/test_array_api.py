@@ -154,9 +154,9 @@ def test_full_batch_gradient_descent_syncs_the_host_once_per_epoch(monkeypatch):
     calls = {"to_host": 0}
     real_to_host = training._to_host
 
-    def counting_to_host(values):
+    def counting_to_host(values, on_host=False):
         calls["to_host"] += 1
-        return real_to_host(values)
+        return real_to_host(values, on_host)
 
     def forbidden(*args, **kwargs):
         raise AssertionError("a per-value host sync inside the epoch loop")

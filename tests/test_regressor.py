@@ -443,7 +443,12 @@ def test_restarts_equal_separate_fits_with_the_corresponding_seeds(restarts, mod
     vperf = [s.history_["vperf"].loc[s.best_epoch_] for s in singles]
     np.testing.assert_allclose(model.restart_scores_, vperf)
     best = singles[int(np.argmin(vperf))]
-    np.testing.assert_array_equal(model.coefs_[0], best.coefs_[0])
+    if mode == "sequential":
+        np.testing.assert_array_equal(model.coefs_[0], best.coefs_[0])
+    else:
+        # The stacked path sums its products in another order than the
+        # numpy fast path of a single fit: equal up to rounding.
+        np.testing.assert_allclose(model.coefs_[0], best.coefs_[0], rtol=1e-10)
     preds = np.stack([s.predict(X) for s in singles])
     expected = {
         "best": best.predict(X),
