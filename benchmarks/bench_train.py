@@ -50,6 +50,7 @@ import time
 import warnings
 from contextlib import nullcontext
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import sklearn
@@ -65,31 +66,58 @@ if str(_ROOT) not in sys.path:
 import bpforecast  # noqa: E402
 from bpforecast import BPRegressor  # noqa: E402
 
-N_FEATURES = 24
-HIDDEN = (20, 20)
 N_OUTPUTS = 1
 LR = 0.01
 MOMENTUM = 0.9
 DTYPES = ("float64", "float32")
 
-# (n_samples, epochs, repeats) for the full run and for --quick.
-FULL_SIZES = ((1_000, 300, 5), (100_000, 15, 3))
-QUICK_SIZES = ((1_000, 5, 1), (20_000, 2, 1))
+
+class Case(NamedTuple):
+    """One measured configuration: data size, network and how long to run."""
+
+    n_samples: int
+    n_features: int
+    hidden: tuple[int, ...]
+    epochs: int
+    repeats: int
+    # Small enough that traingdx accepts (nearly) every step, so that an
+    # epoch of ours is a forward and a backward pass like the anchors' are.
+    lr: float = LR
+
+    @property
+    def network(self) -> str:
+        return f"{self.n_features}-{'-'.join(map(str, self.hidden))}-{N_OUTPUTS}"
+
+
+# The small network (24-20-20-1) is bound by per-call overhead at n = 1,000;
+# the large one (64-128-128-1) at n = 100,000 is the BLAS-bound case the
+# GEMM-rate target is about. The small network at n = 100,000 shows what
+# skinny (20-column) products do.
+FULL_CASES = (
+    Case(1_000, 24, (20, 20), 300, 5),
+    Case(100_000, 24, (20, 20), 15, 3),
+    Case(100_000, 64, (128, 128), 6, 3, lr=1e-4),
+)
+QUICK_CASES = (
+    Case(1_000, 24, (20, 20), 5, 1),
+    Case(20_000, 24, (20, 20), 2, 1),
+    Case(5_000, 64, (128, 128), 2, 1, lr=1e-4),
+)
 FULL_GEMM_SIZE = 2048
 QUICK_GEMM_SIZE = 512
 
 
 # --------------------------------------------------------------------- data
 def make_data(
-    n_samples: int, seed: int = 0, dtype: str = "float64"
+    n_samples: int, n_features: int = 24, seed: int = 0, dtype: str = "float64"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Standardised inputs and a smooth nonlinear target of unit-ish scale.
 
     Drawn in float64 (the same values for every ``dtype``), then cast.
     """
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n_samples, N_FEATURES))
-    w = rng.standard_normal(N_FEATURES) / math.sqrt(N_FEATURES)
+    X = rng.standard_normal((n_samples, n_features))
+    w = rng.standard_normal(n_features) / math.sqrt(n_features)
     y = (
         np.tanh(X @ w)
         + 0.5 * np.sin(X[:, 0] * X[:, 1])
@@ -106,17 +134,20 @@ def _timed(fn):
     return time.perf_counter() - start, out
 
 
-def run_ours(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
+def run_ours(
+    X: np.ndarray, y: np.ndarray, epochs: int, hidden: tuple, lr: float = LR
+) -> dict:
     """One BPRegressor traingdx fit; per-epoch time and rejected-step counts."""
     model = BPRegressor(
         dtype=X.dtype.name,
-        hidden_layer_sizes=HIDDEN,
+        hidden_layer_sizes=hidden,
         solver="traingdx",
         division=None,
         scaling="mapstd",
         epochs=epochs,
         min_grad=0.0,
         goal=0.0,
+        lr=lr,
         random_state=0,
     )
     seconds, _ = _timed(lambda: model.fit(X, y))
@@ -137,11 +168,11 @@ def run_ours(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
     }
 
 
-def run_ours_setup(X: np.ndarray, y: np.ndarray) -> float:
+def run_ours_setup(X: np.ndarray, y: np.ndarray, hidden: tuple) -> float:
     """Fixed cost of a fit: ``epochs=0`` (validation, scaling, init, epoch 0)."""
     model = BPRegressor(
         dtype=X.dtype.name,
-        hidden_layer_sizes=HIDDEN,
+        hidden_layer_sizes=hidden,
         solver="traingdx",
         division=None,
         scaling="mapstd",
@@ -154,7 +185,9 @@ def run_ours_setup(X: np.ndarray, y: np.ndarray) -> float:
     return seconds
 
 
-def run_sklearn(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
+def run_sklearn(
+    X: np.ndarray, y: np.ndarray, epochs: int, hidden: tuple, lr: float = LR
+) -> dict:
     """One full-batch MLPRegressor SGD fit; per-epoch time.
 
     It trains in the dtype of ``X`` (float32 or float64); ``coefs_dtype``
@@ -162,14 +195,14 @@ def run_sklearn(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
     """
     n_samples = X.shape[0]
     model = MLPRegressor(
-        hidden_layer_sizes=HIDDEN,
+        hidden_layer_sizes=hidden,
         activation="tanh",
         solver="sgd",
         batch_size=n_samples,
         momentum=MOMENTUM,
         nesterovs_momentum=False,
         learning_rate="constant",
-        learning_rate_init=LR,
+        learning_rate_init=lr,
         max_iter=epochs,
         tol=0.0,
         n_iter_no_change=epochs + 1,
@@ -190,7 +223,14 @@ def run_sklearn(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
     }
 
 
-def numpy_loop(X: np.ndarray, Y: np.ndarray, epochs: int, seed: int = 0) -> float:
+def numpy_loop(
+    X: np.ndarray,
+    Y: np.ndarray,
+    epochs: int,
+    hidden: tuple,
+    seed: int = 0,
+    lr: float = LR,
+) -> float:
     """Full-batch gradient descent with momentum, written the obvious way.
 
     tanh hidden layers, linear output, mean squared error; every epoch is a
@@ -199,7 +239,7 @@ def numpy_loop(X: np.ndarray, Y: np.ndarray, epochs: int, seed: int = 0) -> floa
     """
     dtype = X.dtype
     rng = np.random.default_rng(seed)
-    sizes = (X.shape[1], *HIDDEN, Y.shape[1])
+    sizes = (X.shape[1], *hidden, Y.shape[1])
     weights, biases = [], []
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         bound = math.sqrt(6.0 / (n_in + n_out))
@@ -229,17 +269,19 @@ def numpy_loop(X: np.ndarray, Y: np.ndarray, epochs: int, seed: int = 0) -> floa
                 delta = (delta @ weights[i].T) * (1.0 - acts[i] ** 2)
         # momentum update
         for i in range(n_layers):
-            vel_w[i] = MOMENTUM * vel_w[i] - LR * grads_w[i]
-            vel_b[i] = MOMENTUM * vel_b[i] - LR * grads_b[i]
+            vel_w[i] = MOMENTUM * vel_w[i] - lr * grads_w[i]
+            vel_b[i] = MOMENTUM * vel_b[i] - lr * grads_b[i]
             weights[i] += vel_w[i]
             biases[i] += vel_b[i]
     return loss
 
 
-def run_numpy(X: np.ndarray, y: np.ndarray, epochs: int) -> dict:
+def run_numpy(
+    X: np.ndarray, y: np.ndarray, epochs: int, hidden: tuple, lr: float = LR
+) -> dict:
     Y = y.reshape(-1, 1)
     assert Y.dtype == X.dtype
-    seconds, loss = _timed(lambda: numpy_loop(X, Y, epochs))
+    seconds, loss = _timed(lambda: numpy_loop(X, Y, epochs, hidden, lr=lr))
     return {
         "seconds": seconds,
         "n_epochs": epochs,
@@ -288,7 +330,9 @@ def gemm_rate(size: int, repeats: int, dtype: str = "float64") -> dict:
     }
 
 
-def epoch_products(n_samples: int) -> list[tuple[str, tuple, tuple, bool, bool]]:
+def epoch_products(
+    n_samples: int, n_features: int, hidden: tuple
+) -> list[tuple[str, tuple, tuple, bool, bool]]:
     """The matrix products of one full epoch: ``(name, a_shape, b_shape, aT, bT)``.
 
     Forward: ``A_i @ W_i`` per layer. Backward: ``A_i.T @ delta_i`` (weight
@@ -296,8 +340,8 @@ def epoch_products(n_samples: int) -> list[tuple[str, tuple, tuple, bool, bool]]
     every layer but the first. Shapes are those of the stored arrays; the
     transposes are views, as in the training code.
     """
-    sizes = (N_FEATURES, *HIDDEN, N_OUTPUTS)
-    names = ["X", *(f"H{i + 1}" for i in range(len(HIDDEN)))]
+    sizes = (n_features, *hidden, N_OUTPUTS)
+    names = ["X", *(f"H{i + 1}" for i in range(len(hidden)))]
     products = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         products.append(
@@ -328,7 +372,7 @@ def epoch_products(n_samples: int) -> list[tuple[str, tuple, tuple, bool, bool]]
 
 
 def matmul_floor(
-    n_samples: int, repeats: int, min_batch_s: float, dtype: str = "float64"
+    case: Case, repeats: int, min_batch_s: float, dtype: str = "float64"
 ) -> dict:
     """Flops and measured numpy-matmul time of one epoch's products, plus tanh.
 
@@ -336,7 +380,10 @@ def matmul_floor(
     """
     rng = np.random.default_rng(2)
     rows = []
-    for name, a_shape, b_shape, a_t, b_t in epoch_products(n_samples):
+    n_samples = case.n_samples
+    for name, a_shape, b_shape, a_t, b_t in epoch_products(
+        n_samples, case.n_features, case.hidden
+    ):
         a = rng.standard_normal(a_shape, dtype=dtype)
         b = rng.standard_normal(b_shape, dtype=dtype)
         a_op = a.T if a_t else a
@@ -365,7 +412,7 @@ def matmul_floor(
             }
         )
     tanh_s = 0.0
-    for h in HIDDEN:
+    for h in case.hidden:
         z = rng.standard_normal((n_samples, h), dtype=dtype)
         tanh_s += per_call_seconds(lambda z=z: np.tanh(z), repeats, min_batch_s)
     return {"products": rows, "tanh_seconds": tanh_s}
@@ -407,25 +454,30 @@ def numpy_blas(info: list[dict]) -> dict | None:
 
 
 # -------------------------------------------------------------------- main
-def bench_size(
-    n_samples: int, epochs: int, repeats: int, gflops: float, dtype: str = "float64"
-) -> dict:
-    X, y = make_data(n_samples, dtype=dtype)
+def bench_case(case: Case, gflops: float, dtype: str = "float64") -> dict:
+    n_samples, epochs, repeats, hidden = (
+        case.n_samples,
+        case.epochs,
+        case.repeats,
+        case.hidden,
+    )
+    X, y = make_data(n_samples, case.n_features, dtype=dtype)
     # One untimed warm-up of each method (imports, caches, page faults).
     warm = max(1, min(epochs, 3))
-    run_ours(X, y, warm)
-    run_sklearn(X, y, warm)
-    run_numpy(X, y, warm)
+    lr = case.lr
+    run_ours(X, y, warm, hidden, lr)
+    run_sklearn(X, y, warm, hidden, lr)
+    run_numpy(X, y, warm, hidden, lr)
 
     ours, skl, npy, setup = [], [], [], []
     for _ in range(repeats):
-        ours.append(run_ours(X, y, epochs))
-        skl.append(run_sklearn(X, y, epochs))
-        npy.append(run_numpy(X, y, epochs))
-        setup.append(run_ours_setup(X, y))
+        ours.append(run_ours(X, y, epochs, hidden, lr))
+        skl.append(run_sklearn(X, y, epochs, hidden, lr))
+        npy.append(run_numpy(X, y, epochs, hidden, lr))
+        setup.append(run_ours_setup(X, y, hidden))
 
     min_batch = 0.02 if repeats > 1 else 0.005
-    floor = matmul_floor(n_samples, max(repeats, 3), min_batch, dtype)
+    floor = matmul_floor(case, max(repeats, 3), min_batch, dtype)
     flops_fwd = sum(p["flops"] for p in floor["products"] if p["phase"] == "fwd")
     flops_bwd = sum(p["flops"] for p in floor["products"] if p["phase"] == "bwd")
     mm_fwd = sum(p["seconds"] for p in floor["products"] if p["phase"] == "fwd")
@@ -445,6 +497,10 @@ def bench_size(
     floor_ours_s = (flops_fwd + (1.0 - rej) * flops_bwd) / (gflops * 1e9)
     return {
         "n_samples": n_samples,
+        "network": case.network,
+        "n_features": case.n_features,
+        "hidden": list(hidden),
+        "lr": lr,
         "dtype": dtype,
         "ours_coefs_dtype": ours[0]["coefs_dtype"],
         "sklearn_coefs_dtype": skl[0]["coefs_dtype"],
@@ -472,11 +528,24 @@ def bench_size(
         "ratio_numpy_over_ours": npy_s / ours_s,
         "ratio_ours_over_floor": ours_s / floor_s,
         "ratio_ours_over_matmul": ours_s / (mm_fwd + mm_bwd),
+        # Share of the large-GEMM rate each method reaches: the products'
+        # flops at that rate over the measured epoch. Ours counts the work it
+        # does (backward only on accepted steps) and leaves out the fixed cost
+        # of a fit (the "with setup" figure keeps it in).
+        "ours_gemm_fraction": floor_ours_s / ours_loop_s if ours_loop_s else math.nan,
+        "ours_gemm_fraction_with_setup": floor_ours_s / ours_s,
+        "sklearn_gemm_fraction": floor_s / skl_s,
+        "numpy_gemm_fraction": floor_s / npy_s,
         "ours_runs": ours,
         "sklearn_runs": skl,
         "numpy_runs": npy,
         "products": floor["products"],
     }
+
+
+def _label(r: dict) -> str:
+    """``n`` and the network of a result row, fixed width."""
+    return f"{r['n_samples']:>8} {r['network']:>14}"
 
 
 def _med_min(median_ms: float, min_ms: float) -> str:
@@ -497,8 +566,8 @@ def print_tables(
         f"   (CPUs: {os.cpu_count()})"
     )
     print(
-        f"Network {N_FEATURES}-{'-'.join(map(str, HIDDEN))}-{N_OUTPUTS}, tanh hidden,"
-        f" linear output, {dtype}, full batch  [--dtype {dtype}]."
+        f"Networks {', '.join(sorted({r['network'] for r in results}))}: tanh "
+        f"hidden, linear output, {dtype}, full batch  [--dtype {dtype}]."
     )
     # What the fitted models actually hold (sklearn follows the dtype of X).
     ours_dt = sorted({r["ours_coefs_dtype"] for r in results})
@@ -512,14 +581,14 @@ def print_tables(
     print()
     print(f"Per-epoch time, ms, {dtype}: median of the repeats (min in brackets)")
     head = (
-        f"{'n':>8} {'E':>4} | {'ours':>17} {'rej%':>5} {'ours-setup':>10} | "
-        f"{'sklearn':>17} | {'numpy loop':>17}"
+        f"{'n':>8} {'network':>14} {'E':>4} | {'ours':>17} {'rej%':>5} "
+        f"{'ours-setup':>10} | {'sklearn':>17} | {'numpy loop':>17}"
     )
     print(head)
     print("-" * len(head))
     for r in results:
         print(
-            f"{r['n_samples']:>8} {r['epochs']:>4} | "
+            f"{_label(r)} {r['epochs']:>4} | "
             f"{_med_min(r['ours_ms'], r['ours_min_ms'])} "
             f"{100 * r['ours_rejected_fraction']:>5.1f} {r['ours_loop_ms']:>10.3f} | "
             f"{_med_min(r['sklearn_ms'], r['sklearn_min_ms'])} | "
@@ -528,14 +597,14 @@ def print_tables(
     print()
     print(f"Floor of one full epoch (forward + backward), ms, {dtype}")
     head = (
-        f"{'n':>8} | {'MFLOP':>8} {'flops/GEMM':>10} {'matmul':>8} "
-        f"{'(fwd':>8} {'bwd)':>8} | {'tanh x' + str(len(HIDDEN)):>8}"
+        f"{'n':>8} {'network':>14} | {'MFLOP':>8} {'flops/GEMM':>10} {'matmul':>8} "
+        f"{'(fwd':>8} {'bwd)':>8} | {'tanh':>8}"
     )
     print(head)
     print("-" * len(head))
     for r in results:
         print(
-            f"{r['n_samples']:>8} | {r['flops_per_epoch'] / 1e6:>8.1f} "
+            f"{_label(r)} | {r['flops_per_epoch'] / 1e6:>8.1f} "
             f"{r['floor_ms']:>10.3f} {r['matmul_ms']:>8.3f} "
             f"{r['matmul_fwd_ms']:>8.3f} {r['matmul_bwd_ms']:>8.3f} | "
             f"{r['tanh_ms']:>8.3f}"
@@ -546,22 +615,40 @@ def print_tables(
         "(> 1 for the anchors: ours is faster)"
     )
     head = (
-        f"{'n':>8} | {'sklearn/ours':>12} {'numpy/ours':>10} | "
+        f"{'n':>8} {'network':>14} | {'sklearn/ours':>12} {'numpy/ours':>10} | "
         f"{'ours/floor':>10} {'ours/matmul':>11} | {'ours setup ms':>13}"
     )
     print(head)
     print("-" * len(head))
     for r in results:
         print(
-            f"{r['n_samples']:>8} | {r['ratio_sklearn_over_ours']:>12.2f} "
+            f"{_label(r)} | {r['ratio_sklearn_over_ours']:>12.2f} "
             f"{r['ratio_numpy_over_ours']:>10.2f} | "
             f"{r['ratio_ours_over_floor']:>10.1f} {r['ratio_ours_over_matmul']:>11.1f} "
             f"| {r['ours_setup_ms']:>13.2f}"
         )
+    print()
+    print(
+        "Share of the GEMM rate reached (epoch flops at the GEMM rate / epoch "
+        "time; ours without, and with, the fixed cost of a fit)"
+    )
+    head = (
+        f"{'n':>8} {'network':>14} | {'ours':>6} {'(+setup)':>8} | "
+        f"{'sklearn':>7} | {'numpy':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        print(
+            f"{_label(r)} | {100 * r['ours_gemm_fraction']:>5.0f}% "
+            f"{100 * r['ours_gemm_fraction_with_setup']:>7.0f}% | "
+            f"{100 * r['sklearn_gemm_fraction']:>6.0f}% | "
+            f"{100 * r['numpy_gemm_fraction']:>5.0f}%"
+        )
     for r in results:
         bad = [x["stop_reason"] for x in r["ours_runs"] if x["stop_reason"] != "epochs"]
         if bad:
-            print(f"WARNING n={r['n_samples']}: ours stopped early: {bad}")
+            print(f"WARNING {_label(r)}: ours stopped early: {bad}")
     print()
     print(f"Matrix products of one epoch (measured numpy matmul, {dtype}, median):")
     for r in results:
@@ -570,7 +657,7 @@ def print_tables(
             + (" (broadcast)" if p["method"] == "broadcast" else "")
             for p in r["products"]
         )
-        print(f"  n={r['n_samples']}: {parts}")
+        print(f"  n={r['n_samples']} {r['network']}: {parts}")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -604,9 +691,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    sizes = QUICK_SIZES if args.quick else FULL_SIZES
+    cases = QUICK_CASES if args.quick else FULL_CASES
     if args.repeats is not None:
-        sizes = tuple((n, epochs, args.repeats) for n, epochs, _ in sizes)
+        cases = tuple(case._replace(repeats=args.repeats) for case in cases)
     gemm_size = QUICK_GEMM_SIZE if args.quick else FULL_GEMM_SIZE
     limits = (
         threadpoolctl.threadpool_limits(args.threads)
@@ -618,10 +705,7 @@ def main(argv=None) -> dict:
     with limits:
         info = blas_info()
         gemm = gemm_rate(gemm_size, 1 if args.quick else 5, args.dtype)
-        results = [
-            bench_size(n, epochs, repeats, gemm["gflops"], args.dtype)
-            for n, epochs, repeats in sizes
-        ]
+        results = [bench_case(case, gemm["gflops"], args.dtype) for case in cases]
     total = time.perf_counter() - start
     load_after = _loadavg()
     blas = numpy_blas(info)
@@ -641,12 +725,16 @@ def main(argv=None) -> dict:
         "quick": bool(args.quick),
         "threads_option": args.threads,
         "dtype": args.dtype,
-        "network": {
-            "n_features": N_FEATURES,
-            "hidden": list(HIDDEN),
-            "n_outputs": N_OUTPUTS,
-            "dtype": args.dtype,
-        },
+        "networks": [
+            {
+                "n_samples": case.n_samples,
+                "n_features": case.n_features,
+                "hidden": list(case.hidden),
+                "n_outputs": N_OUTPUTS,
+                "dtype": args.dtype,
+            }
+            for case in cases
+        ],
         "gemm": gemm,
         "blas": blas,
         "threadpool_info": info,
