@@ -48,6 +48,10 @@ import numpy as np
 
 from .network import Architecture
 
+#: Elements per block of the derivative step: three such float64 arrays
+#: (delta, activation, scratch) fill 768 KiB, inside a 1 MiB L2 cache.
+DERIVATIVE_BLOCK = 32_768
+
 
 def internal_order(arch: Architecture) -> np.ndarray:
     """Index vector ``perm`` with ``internal = theta[perm]``.
@@ -121,9 +125,11 @@ class FeatureMajorPasses:
         self._output = np.empty((sizes[-1], n_samples), dtype=dtype)
         self._Y = None if Y is None else np.ascontiguousarray(Y.T, dtype=dtype)
         self._error = np.empty_like(self._output)
-        # Backward-pass buffers: one delta per layer, one scratch per hidden one.
+        # Backward-pass buffers: one delta per layer, and a cache-sized scratch
+        # block for the transfer functions' derivatives (see _scale_by_derivative).
         self._deltas = [np.empty((h, n_samples), dtype=dtype) for h in sizes[1:]]
-        self._scratch = [np.empty((h, n_samples), dtype=dtype) for h in sizes[1:-1]]
+        largest = max((h * n_samples for h in sizes[1:-1]), default=0)
+        self._scratch = np.empty(min(largest, DERIVATIVE_BLOCK), dtype=dtype)
         # The weights of the last forward pass and the gradient live in two
         # vectors whose per-layer views are made once: [W.T | b] matrices,
         # the W.T part alone, and the gradient blocks.
@@ -170,6 +176,26 @@ class FeatureMajorPasses:
         array([0., 1., 2., 3., 4., 5., 6.])
         """
         return internal[self._inverse]
+
+    def _scale_by_derivative(self, back, a, act) -> None:
+        """``back *= act.derivative(a)`` in place, block by block.
+
+        The derivative takes several elementwise passes (for tansig
+        ``1 - a*a`` and the product). On large arrays each pass would stream
+        the whole array from memory; blocks of :data:`DERIVATIVE_BLOCK`
+        elements stay in the cache between the passes, so memory sees each
+        array once. Small arrays are one block.
+        """
+        if act.scale_by_derivative_inplace is None:
+            back *= act.derivative(a)
+            return
+        back_flat, a_flat = back.reshape(-1), a.reshape(-1)
+        size, block = back_flat.shape[0], self._scratch.shape[0]
+        for start in range(0, size, block):
+            stop = min(start + block, size)
+            act.scale_by_derivative_inplace(
+                back_flat[start:stop], a_flat[start:stop], self._scratch[: stop - start]
+            )
 
     # ---------------------------------------------------------------- passes
     def outputs(self, internal: np.ndarray) -> np.ndarray:
@@ -258,15 +284,16 @@ class FeatureMajorPasses:
             if i == 0:
                 break
             back = self._deltas[i - 1]
-            # W.T @ delta; for one output an outer product, which np.dot
-            # hands to BLAS (np.matmul and broadcasting are slower there).
-            np.dot(self._weights_t[i], delta, out=back)
-            act = arch.activations[i - 1]
-            a = self._inputs[i][:-1]
-            if act.scale_by_derivative_inplace is not None:
-                act.scale_by_derivative_inplace(back, a, self._scratch[i - 1])
+            if delta.shape[0] == 1 and back.size > DERIVATIVE_BLOCK:
+                # A large outer product: broadcasting writes it fastest.
+                np.multiply(self._weights_t[i], delta, out=back)
             else:
-                back *= act.derivative(a)
+                # W.T @ delta. Small outer products too: np.dot hands them to
+                # BLAS, faster there than broadcasting (and np.matmul).
+                np.dot(self._weights_t[i], delta, out=back)
+            self._scale_by_derivative(
+                back, self._inputs[i][:-1], arch.activations[i - 1]
+            )
             delta = back
         grad = np.multiply(self._grad, 2.0 / (n_samples * n_outputs))
         if arch.alpha > 0:

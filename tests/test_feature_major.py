@@ -167,3 +167,24 @@ def test_training_loop_agrees_with_the_array_api_passes(with_holdout):
     assert float(perf(fast.theta, arch, forward(fast.theta, arch, X)[-1], Y)) < (
         float(perf(theta, arch, forward(theta, arch, X)[-1], Y))
     )
+
+
+@pytest.mark.parametrize("block", [7, 64, 10_000])
+def test_blocked_derivative_and_large_outer_product_paths_agree(monkeypatch, block):
+    """Small blocks force the multi-block derivative and the broadcast outer product."""
+    import bpforecast.feature_major as feature_major
+
+    monkeypatch.setattr(feature_major, "DERIVATIVE_BLOCK", block)
+    for hidden_act in ("tansig", "logsig", "relu"):
+        arch, X, Y, theta = problem(
+            (6, 5), n_in=3, n_out=1, n=41, activation=hidden_act
+        )
+        passes = FeatureMajorPasses(arch, X, Y)
+        internal = passes.to_internal(theta)
+        passes.perf(internal)
+        np.testing.assert_allclose(
+            passes.to_external(passes.gradient(internal)),
+            gradient(theta, arch, forward(theta, arch, X), Y),
+            rtol=1e-11,
+            atol=1e-13,
+        )
