@@ -458,6 +458,22 @@ def test_restarts_equal_separate_fits_with_the_corresponding_seeds(restarts, mod
     np.testing.assert_allclose(model.predict(X), expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize(
+    "n_rows, hidden, n_init, expected",
+    [
+        (60, (5,), 8, True),  # 60 rows x 26 parameters: small
+        (60, (5,), 4, False),  # too few restarts
+        (400, (20, 20), 8, False),  # 400 x 521: too much work
+    ],
+)
+def test_auto_restart_mode_stacks_only_small_problems(n_rows, hidden, n_init, expected):
+    X, y = make_data(n_rows)
+    model = BPRegressor(hidden_layer_sizes=hidden, n_init=n_init)
+    assert model._use_batched(X, y) is expected
+    assert BPRegressor(n_init=n_init, restart_mode="batched")._use_batched(X, y)
+    assert not BPRegressor(n_init=n_init, restart_mode="sequential")._use_batched(X, y)
+
+
 # ------------------------------------------------------------------ progress
 def test_verbose_shows_progress_without_tqdm(monkeypatch, capsys):
     import builtins
