@@ -14,11 +14,14 @@ Everything is measured in one process with the same BLAS settings:
    with ``sliding_window_view``, default mapstd scaling, a 10-neuron hidden
    layer, no division, training-mse goals (scaled units) that both solvers
    reach: 0.15 (easy) and 0.05 (tighter; traingdx needs thousands of epochs).
-3. **Restarts** - ``BPRegressor(n_init=K)`` for K = 1, 4, 16 on the sunspot
-   windows (traingdx, default block division, ``epochs=300``): fit time / K,
-   next to K separate single fits. The restarts run one after another; a
-   batched (stacked) computation of all K networks is not implemented, so the
-   cost per network is expected to stay flat.
+3. **Restarts** - ``BPRegressor(n_init=K)`` for K = 1, 4, 16, 64 in each
+   ``restart_mode`` (``'sequential'``, ``'batched'``, and sequential with
+   ``n_jobs=2``), next to K separate single fits, on two problems: the sunspot
+   windows (10-10-1, 299 rows: a tiny problem) and the bench_train data
+   (24-20-20-1, 1,000 rows). traingdx, ``division=None``, ``min_grad=0``, a
+   fixed number of epochs, so every network runs every epoch; the figure is
+   fit time per network and epoch. ``n_jobs=2`` uses both cores (one BLAS
+   thread per worker) whatever ``--threads`` says.
 
 For each solver the tables show how many runs reached the goal, the median
 and mean epochs to the goal (runs that reached it) and the median and mean
@@ -75,9 +78,9 @@ FULL = {
     "sun_seeds": 10,
     "sun_epochs": {"trainlm": 1000, "traingdx": 10_000},
     "sun_goals": (0.15, 0.05),
-    "restart_ks": (1, 4, 16),
-    "restart_epochs": 300,
-    "restart_repeats": 5,
+    "restart_ks": (1, 4, 16, 64),
+    "restart_epochs": 100,
+    "restart_repeats": 3,
 }
 QUICK = {
     "sin_seeds": 3,
@@ -235,69 +238,87 @@ def print_goal_table(title: str, result: dict) -> None:
 
 
 # ----------------------------------------------------------------- restarts
+RESTART_MODES = {
+    "separate": {},
+    "sequential": {"restart_mode": "sequential"},
+    "batched": {"restart_mode": "batched"},
+    "n_jobs=2": {"restart_mode": "sequential", "n_jobs": 2},
+}
+
+
+def restart_problems() -> dict:
+    """The two restart problems: a tiny one and a medium one."""
+    X_sun, y_sun = sunspot_windows()
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((1_000, 24))
+    y = np.tanh(X @ rng.standard_normal(24) / 5) + 0.1 * rng.standard_normal(1_000)
+    return {
+        f"sunspots {X_sun.shape[0]} x {LAGS}, (10,)": (X_sun, y_sun, (10,)),
+        "synthetic 1000 x 24, (20, 20)": (X, y, (20, 20)),
+    }
+
+
 def restart_cost(
-    X: np.ndarray, y: np.ndarray, ks: tuple[int, ...], epochs: int, repeats: int
+    X: np.ndarray,
+    y: np.ndarray,
+    hidden: tuple,
+    ks: tuple[int, ...],
+    epochs: int,
+    repeats: int,
 ) -> list[dict]:
-    """Fit time / K of n_init=K, and of K separate single fits, per K."""
-    params = dict(hidden_layer_sizes=(10,), solver="traingdx", epochs=epochs)
-    timed_fit(X, y, random_state=0, **params)  # untimed warm-up
+    """Fit time per network and epoch of n_init=K in each restart mode, per K.
+
+    ``separate`` is K single fits one after another (seeds 0..K-1), the
+    reference each mode must beat.
+    """
+    params = dict(
+        hidden_layer_sizes=hidden,
+        solver="traingdx",
+        epochs=epochs,
+        division=None,
+        min_grad=0.0,
+        goal=0.0,
+    )
+    for mode in RESTART_MODES.values():  # untimed warm-ups (and worker start)
+        timed_fit(X, y, random_state=0, n_init=2, **params, **mode)
     rows = []
     for k in ks:
-        fit_times, sep_times = [], []
-        total_epochs = 0
+        seconds = {name: [] for name in RESTART_MODES}
         for _ in range(repeats):
-            model, seconds = timed_fit(X, y, n_init=k, random_state=0, **params)
-            fit_times.append(seconds)
-            estimators = getattr(model, "estimators_", None) or [model]
-            total_epochs = sum(int(e.n_epochs_) for e in estimators)
-            start = time.perf_counter()
-            for seed in range(k):
-                BPRegressor(random_state=seed, **params).fit(X, y)
-            sep_times.append(time.perf_counter() - start)
-        med_fit, med_sep = _median(fit_times), _median(sep_times)
-        rows.append(
-            {
-                "K": k,
-                "fit_seconds": fit_times,
-                "separate_seconds": sep_times,
-                "median_fit_seconds": med_fit,
-                "seconds_per_network": med_fit / k,
-                "separate_seconds_per_network": med_sep / k,
-                "epochs_all_networks": total_epochs,
-                "mean_epochs_per_network": total_epochs / k,
-                "ms_per_epoch": 1e3 * med_fit / max(1, total_epochs),
-            }
-        )
-    base = rows[0]["seconds_per_network"]
-    for row in rows:
-        row["per_network_vs_K1"] = _ratio(row["seconds_per_network"], base)
+            for name, mode in RESTART_MODES.items():
+                if name == "separate":
+                    start = time.perf_counter()
+                    for seed in range(k):
+                        BPRegressor(random_state=seed, **params).fit(X, y)
+                    seconds[name].append(time.perf_counter() - start)
+                elif k > 1:
+                    _, s = timed_fit(X, y, n_init=k, random_state=0, **params, **mode)
+                    seconds[name].append(s)
+        row = {"K": k, "seconds": seconds}
+        for name, values in seconds.items():
+            row[f"us_per_network_epoch_{name}"] = (
+                1e6 * _median(values) / (k * epochs) if values else math.nan
+            )
+        rows.append(row)
     return rows
 
 
-def print_restart_table(rows: list[dict], epochs: int, repeats: int) -> None:
+def print_restart_table(
+    title: str, rows: list[dict], epochs: int, repeats: int
+) -> None:
     print(
-        f"\nRestarts: BPRegressor(n_init=K, solver='traingdx', hidden (10,), "
-        f"epochs={epochs}, default block division) on the sunspot windows; "
-        f"median of {repeats}"
+        f"\nRestarts, {title}: n_init=K, traingdx, {epochs} epochs each, "
+        f"division=None; microseconds per network and epoch, median of {repeats}"
     )
-    header = (
-        f"{'K':>3} {'fit s':>8} {'s/network':>10} {'vs K=1':>7} "
-        f"{'separate s/net':>15} {'epochs/net':>11} {'ms/epoch':>9}"
-    )
+    names = list(RESTART_MODES)
+    header = f"{'K':>3} " + " ".join(f"{name:>11}" for name in names)
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(
-            f"{r['K']:>3} {r['median_fit_seconds']:>8.3f} "
-            f"{r['seconds_per_network']:>10.4f} {r['per_network_vs_K1']:>7.2f} "
-            f"{r['separate_seconds_per_network']:>15.4f} "
-            f"{r['mean_epochs_per_network']:>11.1f} {r['ms_per_epoch']:>9.3f}"
+        cells = " ".join(
+            f"{r[f'us_per_network_epoch_{name}']:>11.0f}" for name in names
         )
-    print(
-        "Restarts are trained one after another (restart k = seed random_state+k);"
-        " a batched, stacked computation of the K networks is not implemented,"
-        " so the cost per network is the cost of one fit."
-    )
+        print(f"{r['K']:>3} {cells}")
 
 
 # --------------------------------------------------------------------- main
@@ -385,10 +406,20 @@ def main(argv=None) -> dict:
                 res,
             )
 
-        restarts = restart_cost(
-            X, y, cfg["restart_ks"], cfg["restart_epochs"], cfg["restart_repeats"]
-        )
-        print_restart_table(restarts, cfg["restart_epochs"], cfg["restart_repeats"])
+        restarts = {}
+        for title, (Xr, yr, hidden) in restart_problems().items():
+            rows = restart_cost(
+                Xr,
+                yr,
+                hidden,
+                cfg["restart_ks"],
+                cfg["restart_epochs"],
+                cfg["restart_repeats"],
+            )
+            restarts[title] = rows
+            print_restart_table(
+                title, rows, cfg["restart_epochs"], cfg["restart_repeats"]
+            )
     total = time.perf_counter() - start
     load_after = _loadavg()
     print(
