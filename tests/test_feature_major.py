@@ -3,20 +3,14 @@
 import numpy as np
 import pytest
 
+# The tests directory is on sys.path (pytest's default import mode).
+from test_network import finite_difference_gradient
+
 from bpforecast.activations import ACTIVATIONS
 from bpforecast.feature_major import FeatureMajorPasses, internal_order
 from bpforecast.network import Architecture, forward, gradient, perf
 from bpforecast.solvers import TrainGDX
 from bpforecast.training import StopCriteria, train
-
-
-def central_differences(fun, theta, h=1e-6):
-    grad = np.empty_like(theta)
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = h
-        grad[i] = (fun(theta + step) - fun(theta - step)) / (2 * h)
-    return grad
 
 
 def problem(
@@ -98,7 +92,7 @@ def test_gradient_matches_finite_differences(alpha, hidden):
     internal = passes.to_internal(theta)
     passes.perf(internal)
     analytic = passes.gradient(internal)
-    numeric = central_differences(lambda t: float(passes.perf(t)), internal)
+    numeric = finite_difference_gradient(lambda t: float(passes.perf(t)), internal)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
 
 
