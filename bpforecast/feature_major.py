@@ -144,7 +144,30 @@ class FeatureMajorPasses:
             self._weights_t.append(matrix[:, :n_in].T)
             self._grad_blocks.append(self._grad[w0:b1].reshape(shape))
             self._is_weight[w0:b1].reshape(shape)[:, n_in] = False
-        self._targets = [*(block[:-1] for block in self._inputs[1:]), self._output]
+        targets = [*(block[:-1] for block in self._inputs[1:]), self._output]
+        # The passes as plans made once, so an epoch only runs the numpy
+        # calls. Forward, per layer: [W.T | b], its input, where z goes.
+        self._forward = list(
+            zip(self._matrices, self._inputs, targets, arch.activations, strict=True)
+        )
+        # Backward, from the output layer: the gradient block, the layer
+        # input's transpose and, but for the first layer, how delta travels
+        # back (W.T, the next delta buffer, the activation, whether the
+        # product is a large outer one, and a scratch view when one block
+        # holds the derivative).
+        self._backward = []
+        for i in range(len(sizes) - 2, -1, -1):
+            step = None
+            if i > 0:
+                back = self._deltas[i - 1]
+                outer = sizes[i + 1] == 1 and back.size > DERIVATIVE_BLOCK
+                scratch = None
+                if back.size <= self._scratch.shape[0]:
+                    scratch = self._scratch[: back.size].reshape(back.shape)
+                activation = arch.activations[i - 1]
+                a = self._inputs[i][:-1]
+                step = (self._weights_t[i], back, a, activation, outer, scratch)
+            self._backward.append((self._grad_blocks[i], self._inputs[i].T, step))
 
     # ---------------------------------------------------------------- layout
     def to_internal(self, theta: np.ndarray) -> np.ndarray:
@@ -213,13 +236,7 @@ class FeatureMajorPasses:
                [7.]])
         """
         np.copyto(self._theta, internal)
-        for W, a_in, z, act in zip(
-            self._matrices,
-            self._inputs,
-            self._targets,
-            self.arch.activations,
-            strict=True,
-        ):
+        for W, a_in, z, act in self._forward:
             # (np.dot calls BLAS with less overhead than np.matmul.)
             np.dot(W, a_in, out=z)
             if act.forward_inplace is not None:
@@ -278,22 +295,23 @@ class FeatureMajorPasses:
             delta = np.multiply(
                 delta, out_act.derivative(self._output), out=self._deltas[-1]
             )
-        for i in range(len(self._matrices) - 1, -1, -1):
+        for grad_block, input_t, step in self._backward:
             # Weight and bias gradient in one product: delta @ [A; 1].T
-            np.dot(delta, self._inputs[i].T, out=self._grad_blocks[i])
-            if i == 0:
+            np.dot(delta, input_t, out=grad_block)
+            if step is None:
                 break
-            back = self._deltas[i - 1]
-            if delta.shape[0] == 1 and back.size > DERIVATIVE_BLOCK:
+            weights_t, back, a, act, outer, scratch = step
+            if outer:
                 # A large outer product: broadcasting writes it fastest.
-                np.multiply(self._weights_t[i], delta, out=back)
+                np.multiply(weights_t, delta, out=back)
             else:
                 # W.T @ delta. Small outer products too: np.dot hands them to
                 # BLAS, faster there than broadcasting (and np.matmul).
-                np.dot(self._weights_t[i], delta, out=back)
-            self._scale_by_derivative(
-                back, self._inputs[i][:-1], arch.activations[i - 1]
-            )
+                np.dot(weights_t, delta, out=back)
+            if scratch is not None and act.scale_by_derivative_inplace is not None:
+                act.scale_by_derivative_inplace(back, a, scratch)
+            else:
+                self._scale_by_derivative(back, a, act)
             delta = back
         grad = np.multiply(self._grad, 2.0 / (n_samples * n_outputs))
         if arch.alpha > 0:
