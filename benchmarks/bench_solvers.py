@@ -265,12 +265,19 @@ def restart_cost(
     ks: tuple[int, ...],
     epochs: int,
     repeats: int,
+    device: str | None = None,
 ) -> list[dict]:
     """Fit time per network and epoch of n_init=K in each restart mode, per K.
 
     ``separate`` is K single fits one after another (seeds 0..K-1), the
-    reference each mode must beat.
+    reference each mode must beat. With ``device`` (e.g. ``'cuda'``) every
+    fit trains there and the ``n_jobs=2`` mode (CPU workers) is left out.
     """
+    modes = {
+        name: mode
+        for name, mode in RESTART_MODES.items()
+        if device is None or "n_jobs" not in mode
+    }
     params = dict(
         hidden_layer_sizes=hidden,
         solver="traingdx",
@@ -278,14 +285,15 @@ def restart_cost(
         division=None,
         min_grad=0.0,
         goal=0.0,
+        device=device,
     )
-    for mode in RESTART_MODES.values():  # untimed warm-ups (and worker start)
+    for mode in modes.values():  # untimed warm-ups (and worker start)
         timed_fit(X, y, random_state=0, n_init=2, **params, **mode)
     rows = []
     for k in ks:
-        seconds = {name: [] for name in RESTART_MODES}
+        seconds = {name: [] for name in modes}
         for _ in range(repeats):
-            for name, mode in RESTART_MODES.items():
+            for name, mode in modes.items():
                 if name == "separate":
                     start = time.perf_counter()
                     for seed in range(k):
@@ -300,6 +308,15 @@ def restart_cost(
                 1e6 * _median(values) / (k * epochs) if values else math.nan
             )
         rows.append(row)
+    # The GPU target of issue 5: K stacked restarts in at most 2x one fit.
+    one_fit = [r for r in rows if r["K"] == 1]
+    for row in rows:
+        batched = row["seconds"]["batched"]
+        row["batched_fit_over_one_fit"] = (
+            _median(batched) / _median(one_fit[0]["seconds"]["separate"])
+            if one_fit and batched
+            else math.nan
+        )
     return rows
 
 
@@ -310,15 +327,21 @@ def print_restart_table(
         f"\nRestarts, {title}: n_init=K, traingdx, {epochs} epochs each, "
         f"division=None; microseconds per network and epoch, median of {repeats}"
     )
-    names = list(RESTART_MODES)
-    header = f"{'K':>3} " + " ".join(f"{name:>11}" for name in names)
+    names = [
+        name for name in RESTART_MODES if f"us_per_network_epoch_{name}" in rows[0]
+    ]
+    header = (
+        f"{'K':>3} "
+        + " ".join(f"{name:>11}" for name in names)
+        + f" {'batched fit / one fit':>22}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
         cells = " ".join(
             f"{r[f'us_per_network_epoch_{name}']:>11.0f}" for name in names
         )
-        print(f"{r['K']:>3} {cells}")
+        print(f"{r['K']:>3} {cells} {r['batched_fit_over_one_fit']:>22.2f}")
 
 
 # --------------------------------------------------------------------- main
@@ -342,12 +365,25 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=1,
         help="BLAS threads via threadpool_limits (default 1; 0 leaves them as is)",
     )
+    parser.add_argument(
+        "--device",
+        default=None,
+        help="train the restart fits with BPRegressor(device=...), e.g. 'cuda'; "
+        "leaves out the n_jobs=2 mode (default: numpy on the CPU)",
+    )
+    parser.add_argument(
+        "--restart-ks",
+        default=None,
+        help="comma-separated restart counts K, e.g. 1,16,256 (default: 1,4,16,64)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    cfg = QUICK if args.quick else FULL
+    cfg = dict(QUICK if args.quick else FULL)
+    if args.restart_ks:
+        cfg["restart_ks"] = tuple(int(k) for k in args.restart_ks.split(","))
     limits = (
         threadpoolctl.threadpool_limits(args.threads) if args.threads else nullcontext()
     )
@@ -415,6 +451,7 @@ def main(argv=None) -> dict:
                 cfg["restart_ks"],
                 cfg["restart_epochs"],
                 cfg["restart_repeats"],
+                args.device,
             )
             restarts[title] = rows
             print_restart_table(
@@ -436,6 +473,7 @@ def main(argv=None) -> dict:
         "benchmark": "bench_solvers",
         "quick": args.quick,
         "threads": args.threads,
+        "device": args.device,
         "settings": {
             "sin_goal": SIN_GOAL,
             "sin_noise_seed": SIN_NOISE_SEED,
