@@ -559,6 +559,16 @@ def _label(r: dict) -> str:
     return f"{r['n_samples']:>8} {r['network']:>14}"
 
 
+def _print_table(title: str, head: str, lines: list[str]) -> None:
+    """A title, a header, a rule and one line per result."""
+    print()
+    print(title)
+    print(head)
+    print("-" * len(head))
+    for line in lines:
+        print(line)
+
+
 def _med_min(median_ms: float, min_ms: float) -> str:
     return f"{median_ms:>8.3f} ({min_ms:>7.3f})"
 
@@ -589,73 +599,57 @@ def print_tables(
     )
     if ours_dt != [dtype] or skl_dt != [dtype]:
         print(f"WARNING: a model did not train in {dtype}: {ours_dt}, {skl_dt}")
-    print()
-    print(f"Per-epoch time, ms, {dtype}: median of the repeats (min in brackets)")
-    head = (
+    _print_table(
+        f"Per-epoch time, ms, {dtype}: median of the repeats (min in brackets)",
         f"{'n':>8} {'network':>14} {'E':>4} | {'ours':>17} {'rej%':>5} "
-        f"{'ours-setup':>10} | {'sklearn':>17} | {'numpy loop':>17}"
-    )
-    print(head)
-    print("-" * len(head))
-    for r in results:
-        print(
+        f"{'ours-setup':>10} | {'sklearn':>17} | {'numpy loop':>17}",
+        [
             f"{_label(r)} {r['epochs']:>4} | "
             f"{_med_min(r['ours_ms'], r['ours_min_ms'])} "
             f"{100 * r['ours_rejected_fraction']:>5.1f} {r['ours_loop_ms']:>10.3f} | "
             f"{_med_min(r['sklearn_ms'], r['sklearn_min_ms'])} | "
             f"{_med_min(r['numpy_ms'], r['numpy_min_ms'])}"
-        )
-    print()
-    print(f"Floor of one full epoch (forward + backward), ms, {dtype}")
-    head = (
-        f"{'n':>8} {'network':>14} | {'MFLOP':>8} {'flops/GEMM':>10} {'matmul':>8} "
-        f"{'(fwd':>8} {'bwd)':>8} | {'tanh':>8}"
+            for r in results
+        ],
     )
-    print(head)
-    print("-" * len(head))
-    for r in results:
-        print(
+    _print_table(
+        f"Floor of one full epoch (forward + backward), ms, {dtype}",
+        f"{'n':>8} {'network':>14} | {'MFLOP':>8} {'flops/GEMM':>10} {'matmul':>8} "
+        f"{'(fwd':>8} {'bwd)':>8} | {'tanh':>8}",
+        [
             f"{_label(r)} | {r['flops_per_epoch'] / 1e6:>8.1f} "
             f"{r['floor_ms']:>10.3f} {r['matmul_ms']:>8.3f} "
             f"{r['matmul_fwd_ms']:>8.3f} {r['matmul_bwd_ms']:>8.3f} | "
             f"{r['tanh_ms']:>8.3f}"
-        )
-    print()
-    print(
+            for r in results
+        ],
+    )
+    _print_table(
         f"Ratios of median per-epoch times, {dtype} "
-        "(> 1 for the anchors: ours is faster)"
-    )
-    head = (
+        "(> 1 for the anchors: ours is faster)",
         f"{'n':>8} {'network':>14} | {'sklearn/ours':>12} {'numpy/ours':>10} | "
-        f"{'ours/floor':>10} {'ours/matmul':>11} | {'ours setup ms':>13}"
-    )
-    print(head)
-    print("-" * len(head))
-    for r in results:
-        print(
+        f"{'ours/floor':>10} {'ours/matmul':>11} | {'ours setup ms':>13}",
+        [
             f"{_label(r)} | {r['ratio_sklearn_over_ours']:>12.2f} "
             f"{r['ratio_numpy_over_ours']:>10.2f} | "
             f"{r['ratio_ours_over_floor']:>10.1f} {r['ratio_ours_over_matmul']:>11.1f} "
             f"| {r['ours_setup_ms']:>13.2f}"
-        )
-    print()
-    print(
+            for r in results
+        ],
+    )
+    _print_table(
         "Share of the GEMM rate reached (epoch flops at the GEMM rate / epoch "
-        "time; ours without, and with, the fixed cost of a fit)"
-    )
-    head = (
+        "time; ours without, and with, the fixed cost of a fit)",
         f"{'n':>8} {'network':>14} | {'ours':>6} {'(+setup)':>8} | "
-        f"{'sklearn':>7} | {'numpy':>6}"
-    )
-    print(head)
-    print("-" * len(head))
-    for r in results:
-        print(
+        f"{'sklearn':>7} | {'numpy':>6}",
+        [
             f"{_label(r)} | {100 * r['ours_gemm_fraction']:>5.0f}% "
             f"{100 * r['ours_gemm_fraction_with_setup']:>7.0f}% | "
             f"{100 * r['sklearn_gemm_fraction']:>6.0f}% | "
             f"{100 * r['numpy_gemm_fraction']:>5.0f}%"
-        )
+            for r in results
+        ],
+    )
     for r in results:
         bad = [x["stop_reason"] for x in r["ours_runs"] if x["stop_reason"] != "epochs"]
         if bad:
