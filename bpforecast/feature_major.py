@@ -91,10 +91,12 @@ class FeatureMajorPasses:
 
     Notes
     -----
-    :meth:`gradient` uses the activations of the last :meth:`perf` (or
-    :meth:`outputs`) call, so call it with the same weights straight after
-    it: this is what traingdx needs, since the gradient is wanted only at an
-    accepted trial step, whose forward pass has just run.
+    :meth:`gradient` uses the activations and errors of the last
+    :meth:`perf` call, so call it with the same weights straight after it
+    (after :meth:`outputs` it raises): this is what traingdx needs, since the
+    gradient is wanted only at an accepted trial step, whose forward pass has
+    just run. All buffers have ``X``'s dtype; ``Y`` and the weights are cast
+    to it.
 
     Examples
     --------
@@ -125,6 +127,7 @@ class FeatureMajorPasses:
         self._output = np.empty((sizes[-1], n_samples), dtype=dtype)
         self._Y = None if Y is None else np.ascontiguousarray(Y.T, dtype=dtype)
         self._error = np.empty_like(self._output)
+        self._errors_current = False
         # Backward-pass buffers: one delta per layer, and a cache-sized scratch
         # block for the transfer functions' derivatives (see _scale_by_derivative).
         self._deltas = [np.empty((h, n_samples), dtype=dtype) for h in sizes[1:]]
@@ -236,6 +239,7 @@ class FeatureMajorPasses:
                [7.]])
         """
         np.copyto(self._theta, internal)
+        self._errors_current = False  # until perf() computes the errors
         for W, a_in, z, act in self._forward:
             # (np.dot calls BLAS with less overhead than np.matmul.)
             np.dot(W, a_in, out=z)
@@ -259,6 +263,7 @@ class FeatureMajorPasses:
         2.0
         """
         self.outputs(internal)
+        self._errors_current = True
         err = np.subtract(self._output, self._Y, out=self._error).reshape(-1)
         value = (err @ err) / err.shape[0]
         if self.arch.alpha > 0:
@@ -285,6 +290,11 @@ class FeatureMajorPasses:
         >>> passes.gradient(theta)
         array([5., 3.])
         """
+        if not self._errors_current:
+            raise RuntimeError(
+                "gradient() uses the forward pass of perf(): call perf() at "
+                "these weights first."
+            )
         arch = self.arch
         n_samples, n_outputs = self.n_samples, self._output.shape[0]
         # perf() left output - Y in its own buffer. The factor 2 / (n m) of

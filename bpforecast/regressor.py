@@ -411,7 +411,7 @@ default='traingdx'
         prep = self._prepare(X, y, warm)
         rng = prep.rng
         if warm:
-            theta = self._warm_start_theta(prep.arch)
+            theta = self._warm_start_theta(prep)
         else:
             theta = self._initial_theta(prep, rng)
         progress = TrainingProgress(self.epochs, self.solver) if self.verbose else None
@@ -718,7 +718,10 @@ default='traingdx'
                     "small to represent); rescale the data first."
                 )
 
-    def _warm_start_theta(self, arch: Architecture):
+    def _warm_start_theta(self, prep: _Prepared):
+        """The fitted weights as the starting vector, in the data's namespace,
+        dtype and device (as :meth:`_initial_theta` gives new ones)."""
+        arch = prep.arch
         coefs = [to_numpy(W).astype(np.float64) for W in self.coefs_]
         intercepts = [to_numpy(b).astype(np.float64) for b in self.intercepts_]
         expected = arch.shapes
@@ -732,7 +735,7 @@ default='traingdx'
         theta = pack(coefs, intercepts)
         if not np.all(np.isfinite(theta)):
             raise ValueError("warm_start=True: coefs_/intercepts_ contain NaN or inf.")
-        return theta
+        return prep.xp.asarray(theta, dtype=prep.dtype, device=prep.device)
 
     # -------------------------------------------------------------- predict
     def _architecture(self) -> Architecture:

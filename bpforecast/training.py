@@ -287,7 +287,8 @@ def train(
         Full-batch gradient descent only: run the passes through
         :class:`~bpforecast.feature_major.FeatureMajorPasses` (numpy only,
         faster) rather than :mod:`bpforecast.network`'s functions. None (the
-        default) picks it for numpy arrays. The two agree to rounding.
+        default) picks it when ``theta``, ``X`` and ``Y`` are numpy arrays of
+        one floating dtype. The two agree to rounding.
 
     Returns
     -------
@@ -337,7 +338,14 @@ def train(
     if one_sync:
         on_host = isinstance(X, np.ndarray) and isinstance(theta, np.ndarray)
         if feature_major is None:
-            feature_major = on_host
+            # The fast path computes in X's dtype; with mixed or non-float
+            # dtypes the generic path keeps numpy's type promotion.
+            feature_major = (
+                on_host
+                and isinstance(Y, np.ndarray)
+                and X.dtype.kind == "f"
+                and X.dtype == theta.dtype == Y.dtype
+            )
         passes = (_FeatureMajorLoopPasses if feature_major else _ArrayAPIPasses)(
             arch, X, Y, holdout
         )

@@ -177,3 +177,29 @@ def test_full_batch_gradient_descent_syncs_the_host_once_per_epoch(monkeypatch):
     )
     assert result.n_epochs == 30
     assert calls["to_host"] == result.n_epochs + 1  # epochs 0..30
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_warm_start_continues_in_the_data_namespace_and_dtype(namespace, dtype):
+    """The warm-start weights move to the data's namespace and dtype, like new
+    ones: the second fit continues exactly where numpy's does."""
+    from bpforecast import BPRegressor
+
+    X, Y = _data()
+    kw = dict(hidden_layer_sizes=(5,), epochs=20, dtype=dtype, random_state=0)
+    ref = BPRegressor(**kw).fit(X, Y[:, 0])
+    model = BPRegressor(**kw).fit(namespace.asarray(X), namespace.asarray(Y[:, 0]))
+    ref.set_params(warm_start=True)
+    model.set_params(warm_start=True)
+    ref.fit(X, Y[:, 0])
+    model.fit(namespace.asarray(X), namespace.asarray(Y[:, 0]))
+    assert str(model.coefs_[0].dtype).endswith(dtype)
+    assert ref.coefs_[0].dtype == np.dtype(dtype)
+    tol = 1e-10 if dtype == "float64" else 1e-4
+    np.testing.assert_allclose(model.history_["perf"], ref.history_["perf"], rtol=tol)
+    np.testing.assert_allclose(
+        np.asarray(model.predict(namespace.asarray(X))),
+        ref.predict(X),
+        rtol=tol,
+        atol=tol,
+    )

@@ -182,3 +182,41 @@ def test_blocked_derivative_and_large_outer_product_paths_agree(monkeypatch, blo
             rtol=1e-11,
             atol=1e-13,
         )
+
+
+def test_gradient_needs_a_perf_call_at_the_same_weights():
+    arch, X, Y, theta = problem((4,))
+    passes = FeatureMajorPasses(arch, X, Y)
+    internal = passes.to_internal(theta)
+    with pytest.raises(RuntimeError, match="call perf"):
+        passes.gradient(internal)
+    passes.perf(internal)
+    passes.outputs(internal + 1.0)
+    with pytest.raises(RuntimeError, match="call perf"):
+        passes.gradient(internal)
+
+
+@pytest.mark.parametrize(
+    "x_dtype, theta_dtype",
+    [(np.float32, np.float64), (np.float64, np.float32), (np.int64, np.float64)],
+)
+def test_mixed_or_integer_dtypes_take_the_generic_path(x_dtype, theta_dtype):
+    """numpy's type promotion is kept: the same results as feature_major=False."""
+    rng = np.random.default_rng(2)
+    arch = Architecture.build(3, (5,), 1, "tansig", "purelin")
+    X = rng.integers(-3, 4, size=(40, 3)).astype(x_dtype)
+    Y = np.sin(X[:, :1].astype(np.float64))
+    theta = rng.normal(scale=0.5, size=arch.n_params).astype(theta_dtype)
+    args = (theta, arch, (X, Y), TrainGDX(lr=0.05), StopCriteria(epochs=30))
+    auto = train(*args)
+    generic = train(
+        theta,
+        arch,
+        (X, Y),
+        TrainGDX(lr=0.05),
+        StopCriteria(epochs=30),
+        feature_major=False,
+    )
+    assert auto.theta.dtype == generic.theta.dtype
+    np.testing.assert_array_equal(auto.theta, generic.theta)
+    assert auto.history["perf"] == generic.history["perf"]
