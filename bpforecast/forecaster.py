@@ -56,6 +56,20 @@ _CALENDAR_ATTRIBUTES = {
 MIN_WINDOWS = 10
 
 
+def _predict_row(model, x: np.ndarray) -> np.ndarray:
+    """Prediction for one input row the forecaster built, as a 1-D array.
+
+    A numpy-fitted BPRegressor skips the input checks of ``predict`` (the
+    row is finite and has the right width by construction), which would
+    otherwise cost more than the network itself in a closed loop. Any other
+    regressor goes through ``predict``.
+    """
+    row = x[None, :]
+    if isinstance(model, BPRegressor) and isinstance(model.coefs_[0], np.ndarray):
+        return np.ravel(model._predict_array(row.astype(model.coefs_[0].dtype)))
+    return np.ravel(model.predict(row))
+
+
 def default_regressor(random_state=None) -> BPRegressor:
     """The network BPForecaster trains when no regressor is given.
 
@@ -398,10 +412,15 @@ class BPForecaster(BaseEstimator):
         if self.normalize == "window":
             level = X[f"y_lag{self.lags_[0]}"].to_numpy()
             lag_cols = [f"y_lag{lag}" for lag in self.lags_]
-            X = X.copy()
-            X[lag_cols] = X[lag_cols].to_numpy() - level[:, None]
-            # The level's own column is now identically zero: drop it.
-            X = X.drop(columns=lag_cols[0])
+            # The level's own column would be identically zero: it is dropped.
+            # (One new frame from arrays: assigning the columns into X one by
+            # one took pandas longer than training the network.)
+            shifted = X[lag_cols[1:]].to_numpy() - level[:, None]
+            columns = {c: shifted[:, k] for k, c in enumerate(lag_cols[1:])}
+            others = [c for c in X.columns if c not in lag_cols]
+            columns.update({c: X[c].to_numpy() for c in others})
+            order = [c for c in X.columns if c != lag_cols[0]]
+            X = pd.DataFrame(columns, index=X.index)[order]
             Y = Y - level[:, None]
         return X, Y
 
@@ -596,9 +615,7 @@ class BPForecaster(BaseEstimator):
                 buffer = np.concatenate([z, np.empty(steps)])
                 for s in range(steps):
                     x, level = row(buffer, n + s)
-                    buffer[n + s] = (
-                        float(np.ravel(model.predict(x[None, :]))[0]) + level
-                    )
+                    buffer[n + s] = float(_predict_row(model, x)[0]) + level
                 paths[k] = buffer[n:]
         else:
             if steps > self._fit_horizon:
@@ -609,13 +626,11 @@ class BPForecaster(BaseEstimator):
                 )
             x, level = row(np.concatenate([z, np.empty(steps)]), n)
             if self.strategy == "mimo":
-                paths = np.vstack(
-                    [np.ravel(m.predict(x[None, :]))[:steps] for m in self.models_]
-                )
+                paths = np.vstack([_predict_row(m, x)[:steps] for m in self.models_])
             else:
                 paths = np.array(
                     [
-                        [float(np.ravel(m.predict(x[None, :]))[0]) for m in models]
+                        [float(_predict_row(m, x)[0]) for m in models]
                         for models in self.models_[:steps]
                     ]
                 ).T

@@ -771,11 +771,7 @@ default='traingdx'
         check_is_fitted(self, "coefs_")
         if getattr(self, "estimators_", None) and self.restarts != "best":
             preds = [m.predict(X) for m in self.estimators_]
-            xp_out = array_namespace(preds[0])
-            stacked = xp_out.stack(preds)
-            if self.restarts == "mean":
-                return xp_out.mean(stacked, axis=0)
-            return _median(stacked, xp_out)
+            return self._combine_restarts(preds)
         xp = array_namespace(self.coefs_[0])
         _, native = namespace_of(X)
         if native:
@@ -789,6 +785,29 @@ default='traingdx'
                     f"X has {X.shape[1]} features, but {type(self).__name__} is "
                     f"expecting {self.n_features_in_} features as input."
                 )
+        Y = self._predict_array(X)
+        if native and xp is not np:
+            return to_numpy(Y)
+        return Y
+
+    def _combine_restarts(self, preds: list):
+        xp_out = array_namespace(preds[0])
+        stacked = xp_out.stack(preds)
+        if self.restarts == "mean":
+            return xp_out.mean(stacked, axis=0)
+        return _median(stacked, xp_out)
+
+    def _predict_array(self, X):
+        """:meth:`predict` without the input checks, for callers inside the
+        package that build ``X`` themselves (the forecaster's closed loop calls
+        it once per step): ``X`` must be a finite 2-D array of the weights'
+        namespace, dtype and device, with ``n_features_in_`` columns.
+        """
+        if getattr(self, "estimators_", None) and self.restarts != "best":
+            return self._combine_restarts(
+                [m._predict_array(X) for m in self.estimators_]
+            )
+        xp = array_namespace(self.coefs_[0])
         theta = pack(list(self.coefs_), list(self.intercepts_))
         Xs = apply_scaling(X, self.x_center_, self.x_gain_)
         out = forward(theta, self._architecture(), Xs)[-1]
@@ -798,8 +817,6 @@ default='traingdx'
         Y = xp.where(self.constant_targets_, self.y_center_, Y)
         if self._y_ndim == 1:
             Y = xp.reshape(Y, (-1,))
-        if native and xp is not np:
-            return to_numpy(Y)
         return Y
 
     # --------------------------------------------------------------- report

@@ -519,3 +519,23 @@ def test_restarts_in_parallel_equal_restarts_in_turn():
     # Workers run BLAS on one thread, which may round differently.
     for a, b in zip(serial.estimators_, parallel.estimators_, strict=True):
         np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"n_init": 3, "restarts": "mean"},
+        {"n_init": 3, "restarts": "median"},
+        {"dtype": "float32"},
+        {"y2d": True},
+    ],
+)
+def test_unchecked_predict_path_equals_predict(kw):
+    """The forecaster's closed loop calls _predict_array: same values as predict."""
+    kw = dict(kw)
+    X, y = make_data(60, n_outputs=2 if kw.pop("y2d", False) else None)
+    model = BPRegressor(hidden_layer_sizes=(4,), epochs=20, random_state=0, **kw)
+    model.fit(X, y)
+    rows = X[:7].astype(model.coefs_[0].dtype)
+    np.testing.assert_array_equal(model._predict_array(rows), model.predict(X[:7]))
