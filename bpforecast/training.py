@@ -346,6 +346,8 @@ def train(
                 and X.dtype.kind == "f"
                 and X.dtype == theta.dtype == Y.dtype
             )
+        elif feature_major and not on_host:
+            raise TypeError("feature_major=True needs numpy arrays for theta and X.")
         passes = (_FeatureMajorLoopPasses if feature_major else _ArrayAPIPasses)(
             arch, X, Y, holdout
         )

@@ -220,3 +220,17 @@ def test_mixed_or_integer_dtypes_take_the_generic_path(x_dtype, theta_dtype):
     assert auto.theta.dtype == generic.theta.dtype
     np.testing.assert_array_equal(auto.theta, generic.theta)
     assert auto.history["perf"] == generic.history["perf"]
+
+
+def test_forcing_the_fast_path_on_other_arrays_is_a_clear_error():
+    xp = pytest.importorskip("array_api_strict")
+    arch, X, Y, theta = problem((4,), n_out=1)
+    with pytest.raises(TypeError, match="feature_major=True needs numpy"):
+        train(
+            xp.asarray(theta),
+            arch,
+            (xp.asarray(X), xp.asarray(Y)),
+            TrainGDX(),
+            StopCriteria(epochs=2),
+            feature_major=True,
+        )
