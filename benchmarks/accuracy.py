@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from bpforecast import BPForecaster, backtest
-from bpforecast.baselines import ETS, SeasonalNaive, Theta
 from bpforecast.datasets import list_datasets, load_dataset
+from bpforecast.forecasting.baselines import ETS, SeasonalNaive, Theta
 
 
 def horizon_for(y: pd.Series) -> int:

@@ -50,7 +50,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bpforecast import BPForecaster  # noqa: E402
-from bpforecast.multiseries import forecast_many  # noqa: E402
+from bpforecast.forecasting.multiseries import forecast_many  # noqa: E402
 
 
 def synthetic_panel(n_series: int, length: int, seed: int = 0) -> pd.DataFrame:

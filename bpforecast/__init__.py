@@ -7,11 +7,11 @@ Examples
 (10, 10)
 """
 
-from .backtesting import BacktestResult, backtest
-from .forecaster import BPForecaster
-from .multiseries import MultiSeriesForecaster, forecast_many
-from .persistence import load, save
-from .regressor import BPRegressor
+from .estimators.regressor import BPRegressor
+from .evaluation.backtesting import BacktestResult, backtest
+from .forecasting.forecaster import BPForecaster
+from .forecasting.multiseries import MultiSeriesForecaster, forecast_many
+from .io.persistence import load, save
 
 __version__ = "0.1.0"
 

@@ -45,11 +45,11 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from .backtesting import BacktestResult, backtest
-from .baselines import ETS, SeasonalNaive, Theta, infer_season_length
 from .datasets import list_datasets, load_dataset
-from .forecaster import MIN_WINDOWS, BPForecaster
-from .windowing import normalize_lags
+from .evaluation.backtesting import BacktestResult, backtest
+from .forecasting.baselines import ETS, SeasonalNaive, Theta, infer_season_length
+from .forecasting.forecaster import MIN_WINDOWS, BPForecaster
+from .forecasting.windowing import normalize_lags
 
 __all__ = ["main", "build_parser", "load_series", "parse_lags"]
 
@@ -716,7 +716,7 @@ def _run_forecast(args: argparse.Namespace) -> int:
         raise ValueError(f"cannot fit series {data.column!r}: {exc}") from None
     future = None
     if data.exog is not None:
-        from .baselines import future_index
+        from .forecasting.baselines import future_index
 
         index = future_index(forecaster.y_.index, args.horizon)
         future = _read_future_exog(

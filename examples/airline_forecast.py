@@ -17,9 +17,9 @@ import argparse
 import pandas as pd
 
 from bpforecast import BPForecaster
-from bpforecast.baselines import SeasonalNaive, Theta
 from bpforecast.datasets import load_airline_passengers
-from bpforecast.metrics import mase, smape
+from bpforecast.evaluation.metrics import mase, smape
+from bpforecast.forecasting.baselines import SeasonalNaive, Theta
 
 
 def main(argv: list[str] | None = None) -> None:

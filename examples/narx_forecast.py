@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bpforecast import BPForecaster
-from bpforecast.metrics import rmse
+from bpforecast.evaluation.metrics import rmse
 
 
 def simulate(n: int, seed: int = 0) -> tuple[pd.Series, pd.DataFrame]:

@@ -17,8 +17,8 @@ import argparse
 import pandas as pd
 
 from bpforecast import BPForecaster, backtest
-from bpforecast.baselines import Naive, Theta
 from bpforecast.datasets import load_sunspots
+from bpforecast.forecasting.baselines import Naive, Theta
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,9 +7,9 @@ training run that matches numpy under it is the CPU stand-in for CuPy.
 import numpy as np
 import pytest
 
-from bpforecast.network import Architecture, forward, gradient
-from bpforecast.solvers import TrainGDX
-from bpforecast.training import StopCriteria, train
+from bpforecast.nn.network import Architecture, forward, gradient
+from bpforecast.nn.solvers import TrainGDX
+from bpforecast.nn.training import StopCriteria, train
 
 xp = pytest.importorskip("array_api_strict")
 
@@ -149,7 +149,7 @@ def test_device_cuda_without_cupy_is_a_clear_error():
 
 def test_full_batch_gradient_descent_syncs_the_host_once_per_epoch(monkeypatch):
     """One transfer per epoch: the stopping tests' values travel together."""
-    import bpforecast.training as training
+    import bpforecast.nn.training as training
 
     calls = {"to_host": 0}
     real_to_host = training._to_host

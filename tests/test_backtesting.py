@@ -6,9 +6,9 @@ import pytest
 from sklearn.linear_model import LinearRegression
 
 from bpforecast import BPForecaster, backtest
-from bpforecast.baselines import Naive, SeasonalNaive
 from bpforecast.datasets import load_airline_passengers, load_nile
-from bpforecast.metrics import mae, mase, rmse, smape
+from bpforecast.evaluation.metrics import mae, mase, rmse, smape
+from bpforecast.forecasting.baselines import Naive, SeasonalNaive
 
 
 def test_seasonal_naive_folds_match_a_hand_loop():

@@ -26,18 +26,18 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
 from bpforecast import BPForecaster, BPRegressor, backtest
-from bpforecast.baselines import (
+from bpforecast.cli import main
+from bpforecast.estimators.division import divideblock, divideind
+from bpforecast.estimators.preprocessing import MapMinMax, MapStd
+from bpforecast.evaluation.metrics import mae, mape, mase, rmse, smape
+from bpforecast.forecasting.baselines import (
     ETS,
     Naive,
     SeasonalNaive,
     Theta,
     future_index,
 )
-from bpforecast.cli import main
-from bpforecast.division import divideblock, divideind
-from bpforecast.metrics import mae, mape, mase, rmse, smape
-from bpforecast.preprocessing import MapMinMax, MapStd
-from bpforecast.windowing import (
+from bpforecast.forecasting.windowing import (
     RollingOriginSplit,
     last_window,
     make_windows,

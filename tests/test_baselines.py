@@ -11,8 +11,9 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.forecasting.theta import ThetaModel
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-from bpforecast import baselines
-from bpforecast.baselines import (
+from bpforecast.datasets import list_datasets, load_dataset
+from bpforecast.forecasting import baselines
+from bpforecast.forecasting.baselines import (
     ETS,
     FallbackWarning,
     Naive,
@@ -21,7 +22,6 @@ from bpforecast.baselines import (
     future_index,
     infer_season_length,
 )
-from bpforecast.datasets import list_datasets, load_dataset
 
 HORIZON = 24
 # Season length and whether ETS(seasonal='auto') is multiplicative, per dataset.

@@ -1,8 +1,8 @@
-"""Tests of bpforecast.batched.train_batched against separate train() runs.
+"""Tests of bpforecast.nn.batched.train_batched against separate train() runs.
 
 Measured drift (numpy 2.4, OpenBLAS, this test's data): every history column
 and the returned weights of every network agreed with a separate
-:func:`bpforecast.training.train` run to about 1e-15 relative over 200
+:func:`bpforecast.nn.training.train` run to about 1e-15 relative over 200
 epochs, for traingd and traingdx, with and without the shared first-layer
 product; the accept/reject decisions, stop reasons and epochs are identical.
 On numpy, train() now runs the feature-major fast path, whose products sum in
@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bpforecast.batched import train_batched
-from bpforecast.network import Architecture
-from bpforecast.solvers import TrainGD, TrainGDA, TrainGDX
-from bpforecast.training import HISTORY_COLUMNS, StopCriteria, train
+from bpforecast.nn.batched import train_batched
+from bpforecast.nn.network import Architecture
+from bpforecast.nn.solvers import TrainGD, TrainGDA, TrainGDX
+from bpforecast.nn.training import HISTORY_COLUMNS, StopCriteria, train
 
 RTOL = 1e-10
 K = 4

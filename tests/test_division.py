@@ -1,4 +1,4 @@
-"""Tests for bpforecast.division (MATLAB's divideblock/dividerand/divideint/divideind).
+"""Tests for bpforecast.estimators.division (MATLAB's divide* functions).
 
 The set sizes are checked against MATLAB's rule written out independently:
 the ratios are normalised to sum to one, ``n_val = round(val_ratio * n)`` and
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpforecast.division import (
+from bpforecast.estimators.division import (
     divide,
     divideblock,
     divideind,

@@ -6,11 +6,11 @@ import pytest
 # The tests directory is on sys.path (pytest's default import mode).
 from test_network import finite_difference_gradient
 
-from bpforecast.activations import ACTIVATIONS
-from bpforecast.feature_major import FeatureMajorPasses, internal_order
-from bpforecast.network import Architecture, forward, gradient, perf
-from bpforecast.solvers import TrainGDX
-from bpforecast.training import StopCriteria, train
+from bpforecast.nn.activations import ACTIVATIONS
+from bpforecast.nn.feature_major import FeatureMajorPasses, internal_order
+from bpforecast.nn.network import Architecture, forward, gradient, perf
+from bpforecast.nn.solvers import TrainGDX
+from bpforecast.nn.training import StopCriteria, train
 
 
 def problem(
@@ -166,7 +166,7 @@ def test_training_loop_agrees_with_the_array_api_passes(with_holdout):
 @pytest.mark.parametrize("block", [7, 64, 10_000])
 def test_blocked_derivative_and_large_outer_product_paths_agree(monkeypatch, block):
     """Small blocks force the multi-block derivative and the broadcast outer product."""
-    import bpforecast.feature_major as feature_major
+    import bpforecast.nn.feature_major as feature_major
 
     monkeypatch.setattr(feature_major, "DERIVATIVE_BLOCK", block)
     for hidden_act in ("tansig", "logsig", "relu"):

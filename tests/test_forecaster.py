@@ -10,7 +10,7 @@ from statsmodels.tsa.ar_model import AutoReg
 
 from bpforecast import BPForecaster
 from bpforecast.datasets import load_airline_passengers, load_nile
-from bpforecast.windowing import make_windows
+from bpforecast.forecasting.windowing import make_windows
 
 PLAIN = dict(transform=None, seasonal_adjustment=False, normalize=None, n_models=1)
 

@@ -23,11 +23,17 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from bpforecast import BPForecaster, BPRegressor, backtest
-from bpforecast.baselines import ETS, Naive, SeasonalNaive, Theta, future_index
-from bpforecast.forecaster import MIN_WINDOWS, auto_lags
-from bpforecast.metrics import mae, mape, mase, rmse, smape
-from bpforecast.preprocessing import MapMinMax, MapStd
-from bpforecast.windowing import (
+from bpforecast.estimators.preprocessing import MapMinMax, MapStd
+from bpforecast.evaluation.metrics import mae, mape, mase, rmse, smape
+from bpforecast.forecasting.baselines import (
+    ETS,
+    Naive,
+    SeasonalNaive,
+    Theta,
+    future_index,
+)
+from bpforecast.forecasting.forecaster import MIN_WINDOWS, auto_lags
+from bpforecast.forecasting.windowing import (
     RollingOriginSplit,
     last_window,
     make_windows,

@@ -1,4 +1,4 @@
-"""Tests for bpforecast.initialization (Nguyen-Widrow and Glorot).
+"""Tests for bpforecast.nn.initialization (Nguyen-Widrow and Glorot).
 
 The Nguyen-Widrow expectations are written out from MATLAB's ``calcnw``
 description: for inputs in [-1, 1] and net inputs in [-1, 1] each neuron's
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from sklearn.neural_network import MLPRegressor
 
-from bpforecast.initialization import glorot, initialize, nguyen_widrow
-from bpforecast.network import Architecture
+from bpforecast.nn.initialization import glorot, initialize, nguyen_widrow
+from bpforecast.nn.network import Architecture
 
 TANSIG_ACTIVE = (-2.0, 2.0)
 LOGSIG_ACTIVE = (-4.0, 4.0)

@@ -15,17 +15,17 @@ import math
 import numpy as np
 import pytest
 
-from bpforecast.initialization import initialize
-from bpforecast.levenberg_marquardt import (
+from bpforecast.nn.initialization import initialize
+from bpforecast.nn.levenberg_marquardt import (
     TrainLM,
     jacobian,
     perf_gradient,
     regularization_diagonal,
     weight_mask,
 )
-from bpforecast.network import Architecture, forward, gradient, pack, perf, unpack
-from bpforecast.solvers import TrainGDX
-from bpforecast.training import HISTORY_COLUMNS, STOP_REASONS, StopCriteria, train
+from bpforecast.nn.network import Architecture, forward, gradient, pack, perf, unpack
+from bpforecast.nn.solvers import TrainGDX
+from bpforecast.nn.training import HISTORY_COLUMNS, STOP_REASONS, StopCriteria, train
 
 
 def random_problem(arch, n_samples=25, seed=0):

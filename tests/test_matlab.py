@@ -11,13 +11,13 @@ import pytest
 
 from bpforecast import BPRegressor
 from bpforecast import matlab as nn
-from bpforecast.division import divideblock, divideint, dividerand
-from bpforecast.preprocessing import (
+from bpforecast.estimators.division import divideblock, divideint, dividerand
+from bpforecast.estimators.preprocessing import (
     apply_scaling,
     mapminmax_params,
     mapstd_params,
 )
-from bpforecast.windowing import make_windows
+from bpforecast.forecasting.windowing import make_windows
 
 ROOT = Path(__file__).resolve().parents[1]
 

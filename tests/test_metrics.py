@@ -14,8 +14,8 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 
-from bpforecast import report
-from bpforecast.metrics import mae, mape, mase, relative_error, rmse, smape
+from bpforecast.estimators import report
+from bpforecast.evaluation.metrics import mae, mape, mase, relative_error, rmse, smape
 
 
 @pytest.fixture

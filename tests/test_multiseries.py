@@ -1,4 +1,4 @@
-"""Tests for bpforecast.multiseries: many series, local or global models."""
+"""Tests for bpforecast.forecasting.multiseries: many series, local or global models."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 
 from bpforecast import BPForecaster
-from bpforecast.baselines import Naive
-from bpforecast.multiseries import (
+from bpforecast.forecasting.baselines import Naive
+from bpforecast.forecasting.multiseries import (
     MultiSeriesForecaster,
     SeriesError,
     SkippedSeriesWarning,

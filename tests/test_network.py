@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from bpforecast.activations import ACTIVATIONS, ALIASES, get_activation
-from bpforecast.network import Architecture, forward, gradient, pack, perf, unpack
+from bpforecast.nn.activations import ACTIVATIONS, ALIASES, get_activation
+from bpforecast.nn.network import Architecture, forward, gradient, pack, perf, unpack
 
 
 def finite_difference_gradient(fun, theta, h=1e-6):

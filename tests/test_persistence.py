@@ -17,7 +17,7 @@ from sklearn.neighbors import KNeighborsRegressor
 
 from bpforecast import BPForecaster, BPRegressor
 from bpforecast.datasets import load_airline_passengers
-from bpforecast.persistence import FORMAT_NAME, FORMAT_VERSION, load, save
+from bpforecast.io.persistence import FORMAT_NAME, FORMAT_VERSION, load, save
 
 SMALL = dict(hidden_layer_sizes=(4,), epochs=15, random_state=0)
 

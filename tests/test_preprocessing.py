@@ -1,4 +1,4 @@
-"""Tests for bpforecast.preprocessing (MATLAB's mapstd and mapminmax).
+"""Tests for bpforecast.estimators.preprocessing (MATLAB's mapstd and mapminmax).
 
 The references are independent of the code under test: scikit-learn's
 StandardScaler and MinMaxScaler, and the textbook formulas written out with
@@ -15,7 +15,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils.estimator_checks import check_estimator
 
-from bpforecast.preprocessing import (
+from bpforecast.estimators.preprocessing import (
     MapMinMax,
     MapStd,
     apply_scaling,

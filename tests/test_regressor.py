@@ -12,9 +12,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-import bpforecast.training
+import bpforecast.nn.training
 from bpforecast import BPRegressor
-from bpforecast.network import forward, mse, pack
+from bpforecast.nn.network import forward, mse, pack
 
 
 @parametrize_with_checks([BPRegressor()])
@@ -132,7 +132,7 @@ def test_stop_on_time():
 def test_keyboard_interrupt_stops_with_best_weights(monkeypatch):
     X, y = make_data(100)
     calls = {"n": 0}
-    real_propose = bpforecast.solvers.TrainGD.propose
+    real_propose = bpforecast.nn.solvers.TrainGD.propose
 
     def interrupting_propose(self, neg_gradient):
         # Ctrl-C arrives in the middle of an epoch, while a step is proposed.
@@ -141,7 +141,7 @@ def test_keyboard_interrupt_stops_with_best_weights(monkeypatch):
             raise KeyboardInterrupt
         return real_propose(self, neg_gradient)
 
-    monkeypatch.setattr(bpforecast.solvers.TrainGD, "propose", interrupting_propose)
+    monkeypatch.setattr(bpforecast.nn.solvers.TrainGD, "propose", interrupting_propose)
     model = BPRegressor(max_fail=1000, random_state=0).fit(X, y)
     assert model.stop_reason_ == "user"
     assert 0 < model.n_epochs_ < 40

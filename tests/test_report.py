@@ -6,7 +6,7 @@ import pytest
 from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
 from bpforecast import BPRegressor
-from bpforecast.report import error_metrics, relative_error
+from bpforecast.estimators.report import error_metrics, relative_error
 
 matplotlib.use("Agg")
 

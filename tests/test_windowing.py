@@ -1,4 +1,4 @@
-"""Tests for bpforecast.windowing (preparets-style windows, rolling-origin CV).
+"""Tests for bpforecast.forecasting.windowing (preparets windows, rolling origins).
 
 Alignment is checked against the original series by label arithmetic (the
 value at ``t - k`` months / ``t - k`` positions looked up in the input), by a
@@ -19,7 +19,7 @@ from sklearn.model_selection import (
     cross_val_score,
 )
 
-from bpforecast.windowing import (
+from bpforecast.forecasting.windowing import (
     RollingOriginSplit,
     last_window,
     make_windows,

@@ -9,7 +9,7 @@ stopping never looks into the future of the data it trains on.
 
 Examples
 --------
->>> from bpforecast.division import divideblock
+>>> from bpforecast.estimators.division import divideblock
 >>> train, val, test = divideblock(10, 0.6, 0.2, 0.2)
 >>> train.tolist(), val.tolist(), test.tolist()
 ([0, 1, 2, 3, 4, 5], [6, 7], [8, 9])
@@ -74,7 +74,7 @@ def divideblock(
 
     Examples
     --------
-    >>> from bpforecast.division import divideblock
+    >>> from bpforecast.estimators.division import divideblock
     >>> [len(part) for part in divideblock(100)]
     [70, 15, 15]
     """
@@ -94,7 +94,7 @@ def dividerand(
 
     Examples
     --------
-    >>> from bpforecast.division import dividerand
+    >>> from bpforecast.estimators.division import dividerand
     >>> train, val, test = dividerand(20, random_state=0)
     >>> sorted([*train, *val, *test]) == list(range(20))
     True
@@ -119,7 +119,7 @@ def divideint(
 
     Examples
     --------
-    >>> from bpforecast.division import divideint
+    >>> from bpforecast.estimators.division import divideint
     >>> train, val, test = divideint(10, 0.6, 0.2, 0.2)
     >>> train.tolist(), val.tolist(), test.tolist()
     ([0, 2, 4, 5, 7, 9], [1, 6], [3, 8])
@@ -146,7 +146,7 @@ def divideind(n: int, train_ind, val_ind=(), test_ind=()):
 
     Examples
     --------
-    >>> from bpforecast.division import divideind
+    >>> from bpforecast.estimators.division import divideind
     >>> [p.tolist() for p in divideind(5, [0, 1, 2], [3], [4])]
     [[0, 1, 2], [3], [4]]
     """
@@ -178,7 +178,7 @@ def divide(n: int, method: str | None, ratios=(0.7, 0.15, 0.15), random_state=No
 
     Examples
     --------
-    >>> from bpforecast.division import divide
+    >>> from bpforecast.estimators.division import divide
     >>> [len(p) for p in divide(10, None)]
     [10, 0, 0]
     """

@@ -1,6 +1,6 @@
 """Train K networks of one architecture at once, stacked along a leading axis.
 
-:func:`train_batched` is :func:`bpforecast.training.train` for ``K``
+:func:`train_batched` is :func:`bpforecast.nn.training.train` for ``K``
 networks with the same architecture and data but different starting weights
 (the ``n_init`` restarts of an estimator). The weights are one ``(K,
 n_params)`` array and every product is a batched ``xp.matmul`` with a
@@ -10,7 +10,7 @@ array operations instead of ``K`` times as many small ones.
 Each network keeps its own full-batch solver state (learning rate, momentum
 memory with its reset on rejection, accept/reject decision), its own
 validation bookkeeping, best weights and stopping criteria, with the epoch
-loop of :func:`~bpforecast.training.train` (validation bookkeeping, history
+loop of :func:`~bpforecast.nn.training.train` (validation bookkeeping, history
 row, stop checks ``goal / epochs / time / min_grad / max_fail``, one update
 attempt). A network that has stopped is dropped from the stack: no further
 updates and no more history rows. The loop ends when every network has
@@ -30,7 +30,7 @@ learning rates and accept masks go the other way as small ``(K,)`` arrays.
 
 Rounding
 --------
-Every elementwise operation is the one :func:`~bpforecast.training.train`
+Every elementwise operation is the one :func:`~bpforecast.nn.training.train`
 performs, in the same order. The reductions are not the same calls: the
 squared errors are summed with ``xp.sum`` instead of a BLAS dot product, and
 the first layer's product ``X @ W1`` can be one product with the ``K``
@@ -41,9 +41,9 @@ bit for bit (see ``tests/test_batched.py`` for the measured differences).
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.batched import train_batched
->>> from bpforecast.network import Architecture
->>> from bpforecast.training import StopCriteria
+>>> from bpforecast.nn.batched import train_batched
+>>> from bpforecast.nn.network import Architecture
+>>> from bpforecast.nn.training import StopCriteria
 >>> rng = np.random.default_rng(0)
 >>> X = rng.normal(size=(50, 2)); Y = X[:, :1] - X[:, 1:]
 >>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
@@ -154,7 +154,7 @@ def _mse(output, Y, xp):
 
 
 def _perf(layers, arch: Architecture, output, Y, xp):
-    """Training objective per network, :func:`bpforecast.network.perf` stacked."""
+    """Training objective per network, :func:`bpforecast.nn.network.perf` stacked."""
     value = _mse(output, Y, xp)
     if arch.alpha > 0:
         total = 0.0
@@ -165,7 +165,7 @@ def _perf(layers, arch: Architecture, output, Y, xp):
 
 
 def _gradient(layers, arch: Architecture, outputs: list, Y, xp, share: bool, ws=None):
-    """Stacked :func:`bpforecast.network.gradient`: ``(K, n_params)``."""
+    """Stacked :func:`bpforecast.nn.network.gradient`: ``(K, n_params)``."""
     n_samples, n_outputs = Y.shape
     K = outputs[-1].shape[0]
     out_act = arch.activations[-1]
@@ -296,7 +296,7 @@ def train_batched(
     """Train ``K`` networks from the rows of ``thetas`` in one stacked loop.
 
     Each network follows exactly the rules of
-    :func:`bpforecast.training.train` with a fresh
+    :func:`bpforecast.nn.training.train` with a fresh
     ``SOLVERS[solver_name](**solver_params)`` solver and full-batch updates;
     only the arithmetic is shared.
 
@@ -304,7 +304,7 @@ def train_batched(
     ----------
     thetas : array of shape (K, n_params)
         Starting weights, one network per row (layout of
-        :mod:`bpforecast.network`). Not modified.
+        :mod:`bpforecast.nn.network`). Not modified.
     arch : Architecture
     training, validation, test : tuple (X, Y) or None
         Data blocks, already scaled, ``Y`` 2-D, in the namespace of
@@ -328,7 +328,7 @@ def train_batched(
     Returns
     -------
     list of TrainingResult
-        One per row of ``thetas``, as :func:`~bpforecast.training.train`
+        One per row of ``thetas``, as :func:`~bpforecast.nn.training.train`
         returns it: ``theta`` of shape ``(n_params,)`` in the namespace of
         ``thetas`` (best-validation weights when a validation block exists),
         the per-epoch history, ``best_epoch``, ``stop_reason``, ``n_epochs``
@@ -343,9 +343,9 @@ def train_batched(
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.batched import train_batched
-    >>> from bpforecast.network import Architecture
-    >>> from bpforecast.training import StopCriteria
+    >>> from bpforecast.nn.batched import train_batched
+    >>> from bpforecast.nn.network import Architecture
+    >>> from bpforecast.nn.training import StopCriteria
     >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
     >>> X = np.array([[0.0], [1.0]]); Y = np.array([[1.0], [3.0]])
     >>> thetas = np.array([[0.0, 0.0], [5.0, -5.0]])

@@ -6,7 +6,7 @@ back-propagating from each output unit, and :class:`TrainLM` turns it into
 MATLAB's damped Gauss-Newton step with the adaptive ``mu``.
 
 The performance is MATLAB's ``mse`` plus the optional L2 term of
-:mod:`bpforecast.network`::
+:mod:`bpforecast.nn.network`::
 
     perf(x) = sum(e**2) / (n * m) + alpha * sum(W**2) / n
 
@@ -20,13 +20,13 @@ gradient is ``J' e + alpha * m * D x`` and its Gauss-Newton Hessian is
     (J' J + alpha * m * D + mu * I) dx = -(J' e + alpha * m * D x)
 
 and ``perf``'s gradient is ``2 / (n * m)`` times the right-hand side's
-negation (:func:`perf_gradient`), which equals :func:`bpforecast.network.gradient`.
+negation (:func:`perf_gradient`), which equals :func:`bpforecast.nn.network.gradient`.
 
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.levenberg_marquardt import TrainLM, jacobian
->>> from bpforecast.network import Architecture, forward, perf
+>>> from bpforecast.nn.levenberg_marquardt import TrainLM, jacobian
+>>> from bpforecast.nn.network import Architecture, forward, perf
 >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")   # y = w x + b
 >>> X = np.array([[0.0], [1.0], [2.0]]); Y = np.array([[1.0], [3.0], [5.0]])
 >>> theta = np.zeros(2)
@@ -66,7 +66,7 @@ def jacobian(theta, arch: Architecture, outputs: list):
     theta : array of shape (n_params,)
     arch : Architecture
     outputs : list of arrays
-        The result of :func:`bpforecast.network.forward` at ``theta`` (reused,
+        The result of :func:`bpforecast.nn.network.forward` at ``theta`` (reused,
         not recomputed).
 
     Returns
@@ -84,8 +84,8 @@ def jacobian(theta, arch: Architecture, outputs: list):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.levenberg_marquardt import jacobian
-    >>> from bpforecast.network import Architecture, forward
+    >>> from bpforecast.nn.levenberg_marquardt import jacobian
+    >>> from bpforecast.nn.network import Architecture, forward
     >>> arch = Architecture.build(2, (3,), 2, "tansig", "purelin")
     >>> theta = np.linspace(-1.0, 1.0, arch.n_params)
     >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]])
@@ -148,8 +148,8 @@ def weight_mask(arch: Architecture, like):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.levenberg_marquardt import weight_mask
-    >>> from bpforecast.network import Architecture
+    >>> from bpforecast.nn.levenberg_marquardt import weight_mask
+    >>> from bpforecast.nn.network import Architecture
     >>> weight_mask(Architecture.build(2, (), 1, "tansig", "purelin"), np.zeros(3))
     array([1., 1., 0.])
     """
@@ -165,14 +165,14 @@ def weight_mask(arch: Architecture, like):
 def regularization_diagonal(arch: Architecture, n_outputs: int, like):
     """The diagonal ``alpha * n_outputs * D`` of the penalty, or None if alpha = 0.
 
-    This is the L2 term of :func:`bpforecast.network.perf` in the scaling
+    This is the L2 term of :func:`bpforecast.nn.network.perf` in the scaling
     (``n * m / 2``) of the sum of squares that :class:`TrainLM` minimises.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.levenberg_marquardt import regularization_diagonal
-    >>> from bpforecast.network import Architecture
+    >>> from bpforecast.nn.levenberg_marquardt import regularization_diagonal
+    >>> from bpforecast.nn.network import Architecture
     >>> arch = Architecture.build(2, (), 1, "tansig", "purelin", alpha=0.5)
     >>> regularization_diagonal(arch, 2, np.zeros(3))
     array([1., 1., 0.])
@@ -188,7 +188,7 @@ def regularization_diagonal(arch: Architecture, n_outputs: int, like):
 def perf_gradient(J, e, theta, reg=None):
     """Gradient of ``perf`` from the Jacobian: ``2 / (n m) (J' e + reg * theta)``.
 
-    Equals :func:`bpforecast.network.gradient` at the same weights.
+    Equals :func:`bpforecast.nn.network.gradient` at the same weights.
 
     Parameters
     ----------
@@ -202,7 +202,7 @@ def perf_gradient(J, e, theta, reg=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.levenberg_marquardt import perf_gradient
+    >>> from bpforecast.nn.levenberg_marquardt import perf_gradient
     >>> J = np.array([[1.0, 1.0], [2.0, 1.0]]); e = np.array([1.0, -1.0])
     >>> perf_gradient(J, e, np.zeros(2))
     array([-1.,  0.])
@@ -237,7 +237,7 @@ class LMStep:
 
     Examples
     --------
-    >>> from bpforecast.levenberg_marquardt import LMStep
+    >>> from bpforecast.nn.levenberg_marquardt import LMStep
     >>> LMStep(theta=None, perf=1.0, accepted=False).n_trials
     0
     """
@@ -266,7 +266,7 @@ class TrainLM:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.levenberg_marquardt import TrainLM
+    >>> from bpforecast.nn.levenberg_marquardt import TrainLM
     >>> J = np.eye(2); e = np.array([1.0, -2.0])   # residuals r(x) = x - (-e)
     >>> def evaluate(x):
     ...     r = x - np.array([-1.0, 2.0])
@@ -328,7 +328,7 @@ class TrainLM:
         Examples
         --------
         >>> import numpy as np
-        >>> from bpforecast.levenberg_marquardt import TrainLM
+        >>> from bpforecast.nn.levenberg_marquardt import TrainLM
         >>> solver = TrainLM(mu=1.0, mu_max=100.0)
         >>> worse = solver.step(np.eye(1), np.array([1.0]), np.zeros(1), 0.0,
         ...                     lambda x: 1.0)

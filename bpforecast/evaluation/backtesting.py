@@ -3,13 +3,13 @@
 :func:`backtest` works with any forecaster that has ``fit(y[, exog])`` and
 ``predict(steps[, exog])`` returning values for the next ``steps`` periods:
 :class:`~bpforecast.BPForecaster` and the baselines in
-:mod:`bpforecast.baselines` alike, so every accuracy claim can be made
+:mod:`bpforecast.forecasting.baselines` alike, so every accuracy claim can be made
 against a baseline in the same run.
 
 Examples
 --------
->>> from bpforecast.backtesting import backtest
->>> from bpforecast.baselines import SeasonalNaive
+>>> from bpforecast.evaluation.backtesting import backtest
+>>> from bpforecast.forecasting.baselines import SeasonalNaive
 >>> from bpforecast.datasets import load_airline_passengers
 >>> y = load_airline_passengers()
 >>> result = backtest(SeasonalNaive(), y, initial=120, horizon=12, step=12)
@@ -49,8 +49,8 @@ class BacktestResult:
 
     Examples
     --------
-    >>> from bpforecast.backtesting import backtest
-    >>> from bpforecast.baselines import Naive
+    >>> from bpforecast.evaluation.backtesting import backtest
+    >>> from bpforecast.forecasting.baselines import Naive
     >>> from bpforecast.datasets import load_nile
     >>> r = backtest(Naive(), load_nile(), initial=80, horizon=5, step=5)
     >>> len(r.fold_metrics)
@@ -66,8 +66,8 @@ class BacktestResult:
 
         Examples
         --------
-        >>> from bpforecast.backtesting import backtest
-        >>> from bpforecast.baselines import Naive
+        >>> from bpforecast.evaluation.backtesting import backtest
+        >>> from bpforecast.forecasting.baselines import Naive
         >>> from bpforecast.datasets import load_nile
         >>> r = backtest(Naive(), load_nile(), initial=80, horizon=5, step=5)
         >>> r.summary().splitlines()[0]
@@ -128,14 +128,14 @@ def backtest(
     Examples
     --------
     >>> from bpforecast import BPForecaster
-    >>> from bpforecast.backtesting import backtest
+    >>> from bpforecast.evaluation.backtesting import backtest
     >>> from bpforecast.datasets import load_nile
     >>> f = BPForecaster(n_models=1, random_state=0)
     >>> r = backtest(f, load_nile(), initial=80, horizon=10, refit=False)
     >>> sorted(r.metrics.index)
     ['mae', 'mase', 'rmse', 'smape']
     """
-    from .baselines import infer_season_length
+    from ..forecasting.baselines import infer_season_length
 
     series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y, dtype=float))
     n = len(series)

@@ -102,8 +102,8 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from .network import mse
-from .preprocessing import apply_scaling, reverse_scaling
+from ..estimators.preprocessing import apply_scaling, reverse_scaling
+from ..nn.network import mse
 
 METHODS = ("weights", "units")
 ORDERS = ("saliency", "eigenvalue")
@@ -461,7 +461,7 @@ class PruningReport:
         >>> [a.get_title() for a in rep.plot().axes]
         ['Eigenvalue spectrum per layer', 'Validation error against k']
         """
-        from .plotting import _pyplot
+        from ..plotting import _pyplot
 
         plt = _pyplot()
         if axes is None:

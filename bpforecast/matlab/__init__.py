@@ -25,9 +25,9 @@ Nothing here trains or windows anything itself. :func:`train` builds a
 :class:`~bpforecast.BPRegressor` from the network's fields (the mapping is
 in :meth:`Network.regressor_params`) and fits it on ``x.T, t.T``; the time
 series functions build their lag tables with
-:func:`bpforecast.windowing.make_windows` and
-:func:`bpforecast.windowing.last_window`; scaling and division reuse
-:mod:`bpforecast.preprocessing` and :mod:`bpforecast.division`.
+:func:`bpforecast.forecasting.windowing.make_windows` and
+:func:`bpforecast.forecasting.windowing.last_window`; scaling and division reuse
+:mod:`bpforecast.estimators.preprocessing` and :mod:`bpforecast.estimators.division`.
 
 Where this layer differs from MATLAB (see ``docs/porting-from-matlab.md``):
 
@@ -89,18 +89,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .division import divideblock as _divideblock
-from .division import divideind as _divideind
-from .division import divideint as _divideint
-from .division import dividerand as _dividerand
-from .preprocessing import (
+from ..estimators.division import divideblock as _divideblock
+from ..estimators.division import divideind as _divideind
+from ..estimators.division import divideint as _divideint
+from ..estimators.division import dividerand as _dividerand
+from ..estimators.preprocessing import (
     apply_scaling,
     mapminmax_params,
     mapstd_params,
     reverse_scaling,
 )
-from .regressor import BPRegressor
-from .windowing import last_window, make_windows
+from ..estimators.regressor import BPRegressor
+from ..forecasting.windowing import last_window, make_windows
 
 __all__ = [
     "STOP_MESSAGES",
@@ -622,7 +622,7 @@ class Network:
 
         MATLAB's 1-based keys; the weights act on the scaled inputs. For time
         series networks the columns are the regressor's features in
-        :func:`bpforecast.windowing.make_windows` order (fed-back series'
+        :func:`bpforecast.forecasting.windowing.make_windows` order (fed-back series'
         delays first, then each external input's delays).
         """
         if self.regressor is None:
@@ -1234,10 +1234,10 @@ def train(
     Builds a :class:`~bpforecast.BPRegressor` from the network's fields
     (:meth:`Network.regressor_params`) and fits it on ``X.T, T.T`` (for
     time-series networks, on the lag table
-    :func:`bpforecast.windowing.make_windows` builds from ``[Xi, X]``). As in
-    MATLAB, training an already trained network continues from its weights
-    and keeps its scaling (call :func:`init` first to start afresh), and
-    NaN targets are "don't care": samples with a NaN target are left out.
+    :func:`bpforecast.forecasting.windowing.make_windows` builds from
+    ``[Xi, X]``). As in MATLAB, training an already trained network continues
+    from its weights and keeps its scaling (call :func:`init` first to start
+    afresh), and NaN targets are "don't care": samples with a NaN target are left out.
 
     Parameters
     ----------
@@ -1916,7 +1916,7 @@ class ProcessSettings:
     """Settings from :func:`mapminmax`, :func:`mapstd` and :func:`removeconstantrows`.
 
     ``center`` and ``gain`` are the affine map ``y = (x - center) * gain`` of
-    :mod:`bpforecast.preprocessing`; ``fields`` holds MATLAB's names
+    :mod:`bpforecast.estimators.preprocessing`; ``fields`` holds MATLAB's names
     (``xmin``, ``xmax``, ``gain``, ``xoffset``, ``keep``, ``remove`` ...),
     also readable as attributes (``ps.xmin``).
 
@@ -1984,7 +1984,7 @@ def mapminmax(*args: Any):
 
     Forms: ``Y, PS = mapminmax(X, ymin=-1, ymax=1)``,
     ``Y = mapminmax('apply', X, PS)``, ``X = mapminmax('reverse', Y, PS)``.
-    Rows are variables. The map is :mod:`bpforecast.preprocessing`'s
+    Rows are variables. The map is :mod:`bpforecast.estimators.preprocessing`'s
     ``mapminmax_params`` (identical for ``[-1, 1]``); a constant row passes
     through unchanged, as in MATLAB (the estimators map it to 0 instead;
     both leave it carrying no information).
@@ -2046,7 +2046,7 @@ def mapstd(*args: Any):
     Forms as :func:`mapminmax`: ``Y, PS = mapstd(X, ymean=0, ystd=1)``,
     ``mapstd('apply', X, PS)``, ``mapstd('reverse', Y, PS)``. The standard
     deviation is the N-1 one (as MATLAB and
-    :func:`bpforecast.preprocessing.mapstd_params`); constant rows pass
+    :func:`bpforecast.estimators.preprocessing.mapstd_params`); constant rows pass
     through unchanged.
 
     Examples

@@ -48,17 +48,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._array_api import check_array as check_xp_array
-from ._array_api import namespace_of, take_rows, to_numpy
-from .activations import ACTIVATION_NAMES
+from ..nn._array_api import check_array as check_xp_array
+from ..nn._array_api import namespace_of, take_rows, to_numpy
+from ..nn.activations import ACTIVATION_NAMES
+from ..nn.initialization import INIT_METHODS, initialize
+from ..nn.levenberg_marquardt import TrainLM
+from ..nn.network import Architecture, forward, pack, unpack
+from ..nn.progress import TrainingProgress
+from ..nn.solvers import SOLVERS
+from ..nn.training import HISTORY_COLUMNS, StopCriteria, train
 from .division import divide
-from .initialization import INIT_METHODS, initialize
-from .levenberg_marquardt import TrainLM
-from .network import Architecture, forward, pack, unpack
 from .preprocessing import SCALINGS, apply_scaling, reverse_scaling
-from .progress import TrainingProgress
-from .solvers import SOLVERS
-from .training import HISTORY_COLUMNS, StopCriteria, train
 
 #: Largest ``n_samples * n_params`` for which ``restart_mode='auto'`` stacks
 #: restarts on numpy (see ``BPRegressor._use_batched``).
@@ -145,8 +145,8 @@ class BPRegressor(RegressorMixin, BaseEstimator):
     solver : {'traingdx', 'traingd', 'traingdm', 'traingda', 'trainlm'}, \
 default='traingdx'
         Training function: the gradient-descent family
-        (:mod:`bpforecast.solvers`) or Levenberg-Marquardt
-        (:mod:`bpforecast.levenberg_marquardt`, full batch only; the
+        (:mod:`bpforecast.nn.solvers`) or Levenberg-Marquardt
+        (:mod:`bpforecast.nn.levenberg_marquardt`, full batch only; the
         history's ``lr`` column then holds ``mu``).
     lr : float, default=0.01
         Initial learning rate.
@@ -176,11 +176,11 @@ default='traingdx'
         mini-batches of that size, each step kept (1 = per-sample "online"
         updates); the accept/reject rule then applies to whole epochs: an
         epoch that raised the error by more than ``max_perf_inc`` is undone
-        and lr falls (see :func:`bpforecast.training.train`).
+        and lr falls (see :func:`bpforecast.nn.training.train`).
     init : {'nguyen-widrow', 'glorot'}, default='nguyen-widrow'
         Initial weights (MATLAB's initnw, or scikit-learn's Glorot uniform).
     scaling : {'mapstd', 'mapminmax'} or None, default='mapstd'
-        Scaling of inputs and targets (see :mod:`bpforecast.preprocessing`).
+        Scaling of inputs and targets (see :mod:`bpforecast.estimators.preprocessing`).
     division : {'block', 'random', 'interleaved'} or None, default='block'
         How ``fit`` splits its data into training, validation and test
         samples; None trains on everything with no early stopping.
@@ -196,7 +196,7 @@ default='traingdx'
     restart_mode : {'auto', 'batched', 'sequential'}, default='auto'
         'batched' trains all restarts in one stacked computation with a
         leading restart axis, each with its own traingdx state and early
-        stopping (:mod:`bpforecast.batched`; full-batch gradient descent,
+        stopping (:mod:`bpforecast.nn.batched`; full-batch gradient descent,
         division not 'random'). 'auto' picks it on GPU/other namespaces, and
         on numpy for ``n_init >= 8`` small problems (training rows x
         parameters up to 100,000), the only ones where it measured faster per
@@ -534,7 +534,7 @@ default='traingdx'
         restart must see the division its own seed gives) and no progress
         display. On other namespaces (a GPU) it is always used. On numpy,
         sequential fits take the feature-major fast path
-        (:mod:`bpforecast.feature_major`) and the stacked computation does
+        (:mod:`bpforecast.nn.feature_major`) and the stacked computation does
         not; measured on a 2-core CPU (one BLAS thread, per network and
         epoch), batching was 1.25-1.6x faster for 16-64 restarts of tiny
         problems (300 rows, 131-261 parameters) and 1.1-1.5x slower from
@@ -600,8 +600,8 @@ default='traingdx'
         return self
 
     def _fit_batched(self, X, y, seeds) -> list:
-        """All restarts in one stacked computation (see bpforecast.batched)."""
-        from .batched import train_batched
+        """All restarts in one stacked computation (see bpforecast.nn.batched)."""
+        from ..nn.batched import train_batched
 
         base = clone(self).set_params(n_init=1)
         prep = base._prepare(X, y, warm=False)
@@ -835,7 +835,7 @@ default='traingdx'
 
         Returns
         -------
-        bpforecast.report.RelativeErrorReport
+        bpforecast.estimators.report.RelativeErrorReport
 
         Examples
         --------
@@ -888,7 +888,7 @@ default='traingdx'
         >>> pruned is not m
         True
         """
-        from .pruning import prune
+        from ..pruning import prune
 
         return prune(self, X_val, y_val, method=method, **kwargs)
 

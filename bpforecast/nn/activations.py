@@ -11,7 +11,7 @@ scikit-learn's names are accepted as aliases.
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.activations import get_activation
+>>> from bpforecast.nn.activations import get_activation
 >>> act = get_activation("tanh")
 >>> act.name
 'tansig'
@@ -60,7 +60,7 @@ class Activation:
 
     Examples
     --------
-    >>> from bpforecast.activations import ACTIVATIONS
+    >>> from bpforecast.nn.activations import ACTIVATIONS
     >>> ACTIVATIONS["logsig"].output_range
     (0.0, 1.0)
     """
@@ -218,7 +218,7 @@ def get_activation(name: str) -> Activation:
 
     Examples
     --------
-    >>> from bpforecast.activations import get_activation
+    >>> from bpforecast.nn.activations import get_activation
     >>> get_activation("sigmoid").name
     'logsig'
     """

@@ -7,7 +7,7 @@ standard's functions, and stay on their device.
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast._array_api import namespace_of
+>>> from bpforecast.nn._array_api import namespace_of
 >>> namespace_of(np.zeros(3))[1]
 True
 """
@@ -28,7 +28,7 @@ def namespace_of(*arrays) -> tuple[object, bool]:
 
     Examples
     --------
-    >>> from bpforecast._array_api import namespace_of
+    >>> from bpforecast.nn._array_api import namespace_of
     >>> namespace_of([1.0, 2.0])[1]
     True
     """
@@ -48,7 +48,7 @@ def to_numpy(a) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast._array_api import to_numpy
+    >>> from bpforecast.nn._array_api import to_numpy
     >>> to_numpy(np.ones(2)).tolist()
     [1.0, 1.0]
     """
@@ -69,7 +69,7 @@ def check_array(a, xp, name: str, *, ndims=(2,), dtype: str = "float64"):
     Examples
     --------
     >>> import array_api_strict as xps
-    >>> from bpforecast._array_api import check_array
+    >>> from bpforecast.nn._array_api import check_array
     >>> check_array(xps.asarray([[1.0], [2.0]]), xps, "X").shape
     (2, 1)
     """
@@ -96,7 +96,7 @@ def take_rows(a, indices: np.ndarray, xp):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast._array_api import take_rows
+    >>> from bpforecast.nn._array_api import take_rows
     >>> take_rows(np.arange(6.0).reshape(3, 2), np.array([2, 0]), np).tolist()
     [[4.0, 5.0], [0.0, 1.0]]
     """

@@ -73,7 +73,7 @@ Examples
 >>> import os, tempfile
 >>> import numpy as np
 >>> from bpforecast import BPRegressor
->>> from bpforecast.persistence import load, save
+>>> from bpforecast.io.persistence import load, save
 >>> X = np.linspace(-1, 1, 40).reshape(-1, 1)
 >>> model = BPRegressor((4,), epochs=20, random_state=0).fit(X, X.ravel() ** 2)
 >>> path = os.path.join(tempfile.mkdtemp(), "model.bpf")
@@ -103,9 +103,9 @@ import numpy as np
 import pandas as pd
 from numpy.lib import format as npy_format
 
-from .forecaster import BPForecaster
-from .regressor import BPRegressor
-from .transforms import LogTransform, SeasonalAdjustment
+from ..estimators.regressor import BPRegressor
+from ..forecasting.forecaster import BPForecaster
+from ..forecasting.transforms import LogTransform, SeasonalAdjustment
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load", "save"]
 
@@ -445,7 +445,7 @@ class _Writer:
                     f"cannot save {where}: its attribute {name!r} is not one the "
                     "safe format knows for "
                     f"{cls_name} (public fitted attributes end in one underscore; "
-                    "private ones must be listed in bpforecast.persistence)."
+                    "private ones must be listed in bpforecast.io.persistence)."
                 )
             state[name] = self.value(value, f"{where}.{name}")
         return {
@@ -511,7 +511,7 @@ def _dump_json(obj: Any) -> bytes:
 def _versions() -> dict:
     import sklearn
 
-    from . import __version__
+    from .. import __version__
 
     return {
         "bpforecast": __version__,
@@ -555,7 +555,7 @@ def save(model: Any, path: PathOrFile) -> None:
     >>> import os, tempfile
     >>> import numpy as np
     >>> from bpforecast import BPForecaster, BPRegressor
-    >>> from bpforecast.persistence import load, save
+    >>> from bpforecast.io.persistence import load, save
     >>> y = np.sin(np.arange(80) / 3) + 2
     >>> net = BPRegressor((4,), epochs=20)
     >>> f = BPForecaster(net, lags=4, n_models=1, random_state=0).fit(y)
@@ -1009,7 +1009,7 @@ def load(path: PathOrFile) -> Any:
     >>> import io
     >>> import numpy as np
     >>> from bpforecast import BPRegressor
-    >>> from bpforecast.persistence import load, save
+    >>> from bpforecast.io.persistence import load, save
     >>> X = np.arange(30.0).reshape(15, 2)
     >>> model = BPRegressor((3,), epochs=5, random_state=0).fit(X, X[:, 0])
     >>> buffer = io.BytesIO()

@@ -17,7 +17,7 @@ division by zero, and inverts exactly. ``constant_`` records such columns.
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.preprocessing import MapStd
+>>> from bpforecast.estimators.preprocessing import MapStd
 >>> X = np.array([[1.0, 5.0], [3.0, 5.0]])
 >>> scaler = MapStd().fit(X)
 >>> scaler.transform(X)
@@ -40,7 +40,7 @@ def mapstd_params(X):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.preprocessing import mapstd_params
+    >>> from bpforecast.estimators.preprocessing import mapstd_params
     >>> center, gain, constant = mapstd_params(np.array([[0.0], [2.0]]))
     >>> center.tolist(), gain.round(4).tolist(), constant.tolist()
     ([1.0], [0.7071], [False])
@@ -66,7 +66,7 @@ def mapminmax_params(X):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.preprocessing import mapminmax_params
+    >>> from bpforecast.estimators.preprocessing import mapminmax_params
     >>> center, gain, constant = mapminmax_params(np.array([[0.0], [4.0]]))
     >>> center.tolist(), gain.tolist()
     ([2.0], [0.5])
@@ -89,7 +89,7 @@ def apply_scaling(X, center, gain):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.preprocessing import apply_scaling
+    >>> from bpforecast.estimators.preprocessing import apply_scaling
     >>> apply_scaling(np.array([[3.0]]), np.array([1.0]), np.array([0.5]))
     array([[1.]])
     """
@@ -102,7 +102,7 @@ def reverse_scaling(Z, center, gain):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.preprocessing import reverse_scaling
+    >>> from bpforecast.estimators.preprocessing import reverse_scaling
     >>> reverse_scaling(np.array([[1.0]]), np.array([1.0]), np.array([0.5]))
     array([[3.]])
     """
@@ -155,7 +155,7 @@ class MapStd(_AffineScaler):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.preprocessing import MapStd
+    >>> from bpforecast.estimators.preprocessing import MapStd
     >>> MapStd().fit_transform(np.array([[1.0], [2.0], [3.0]])).ravel().tolist()
     [-1.0, 0.0, 1.0]
     """
@@ -178,7 +178,7 @@ class MapMinMax(_AffineScaler):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.preprocessing import MapMinMax
+    >>> from bpforecast.estimators.preprocessing import MapMinMax
     >>> MapMinMax().fit_transform(np.array([[0.0], [5.0], [10.0]])).ravel().tolist()
     [-1.0, 0.0, 1.0]
     """

@@ -9,7 +9,7 @@ the window normalisation lives in the forecaster, since it acts per window.
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.transforms import SeasonalAdjustment
+>>> from bpforecast.forecasting.transforms import SeasonalAdjustment
 >>> y = np.tile([1.0, 3.0, 2.0], 8) + np.arange(24) * 0.1
 >>> adj = SeasonalAdjustment(season_length=3).fit(y)
 >>> bool(adj.seasonal_)
@@ -46,7 +46,7 @@ def is_seasonal(y, season_length: int, z: float = 1.645) -> bool:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.transforms import is_seasonal
+    >>> from bpforecast.forecasting.transforms import is_seasonal
     >>> t = np.arange(60)
     >>> is_seasonal(np.sin(2 * np.pi * t / 12), 12), is_seasonal(t * 1.0, 12)
     (True, False)
@@ -66,7 +66,7 @@ class LogTransform:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.transforms import LogTransform
+    >>> from bpforecast.forecasting.transforms import LogTransform
     >>> t = LogTransform().fit(np.array([1.0, 10.0]))
     >>> t.inverse(t.transform(np.array([5.0])))
     array([5.])
@@ -113,7 +113,7 @@ class SeasonalAdjustment:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.transforms import SeasonalAdjustment
+    >>> from bpforecast.forecasting.transforms import SeasonalAdjustment
     >>> y = np.tile([0.0, 2.0], 10)
     >>> adj = SeasonalAdjustment(2).fit(y)
     >>> adj.transform(y)[:4], adj.future(3)

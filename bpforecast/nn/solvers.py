@@ -23,7 +23,7 @@ by ``lr_dec``), so training never continues from non-finite weights.
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.solvers import TrainGDX
+>>> from bpforecast.nn.solvers import TrainGDX
 >>> solver = TrainGDX(lr=0.1)
 >>> solver.propose(np.array([1.0, -2.0]))
 array([ 0.1, -0.2])
@@ -59,7 +59,7 @@ class TrainGD:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.solvers import TrainGD
+    >>> from bpforecast.nn.solvers import TrainGD
     >>> TrainGD(lr=0.5).propose(np.array([2.0]))
     array([1.])
     """
@@ -115,7 +115,7 @@ class TrainGDM(TrainGD):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.solvers import TrainGDM
+    >>> from bpforecast.nn.solvers import TrainGDM
     >>> s = TrainGDM(lr=1.0, mc=0.5)
     >>> s.propose(np.array([1.0])), s.propose(np.array([0.0]))
     (array([1.]), array([0.5]))
@@ -129,7 +129,7 @@ class TrainGDA(TrainGD):
 
     Examples
     --------
-    >>> from bpforecast.solvers import TrainGDA
+    >>> from bpforecast.nn.solvers import TrainGDA
     >>> s = TrainGDA(lr=1.0)
     >>> s.respond(1.0, 2.0), s.lr
     (False, 0.7)
@@ -143,7 +143,7 @@ class TrainGDX(TrainGD):
 
     Examples
     --------
-    >>> from bpforecast.solvers import TrainGDX
+    >>> from bpforecast.nn.solvers import TrainGDX
     >>> s = TrainGDX(lr=1.0)
     >>> s.respond(1.0, 1.03), s.lr        # within max_perf_inc: kept, lr unchanged
     (True, 1.0)

@@ -7,10 +7,10 @@ forecasts with a future date index. The forecaster
    pattern (``seasonal_adjustment``, classical decomposition after the M4
    benchmarks' autocorrelation test),
 2. turns the adjusted series into lag windows
-   (:func:`bpforecast.windowing.make_windows`), and with ``normalize='window'``
-   subtracts each window's last value from its inputs and targets, so the
-   network learns changes relative to the current level (robust to trends
-   and level shifts),
+   (:func:`bpforecast.forecasting.windowing.make_windows`), and with
+   ``normalize='window'`` subtracts each window's last value from its inputs
+   and targets, so the network learns changes relative to the current
+   level (robust to trends and level shifts),
 3. trains ``n_models`` regressors from different random starts
    (``BPRegressor`` unless another scikit-learn regressor is given) and
    combines their forecasts by the median (or mean),
@@ -40,8 +40,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..estimators.regressor import BPRegressor
 from .baselines import future_index, infer_season_length
-from .regressor import BPRegressor
 from .transforms import LogTransform, SeasonalAdjustment
 from .windowing import make_windows, normalize_lags
 
@@ -81,7 +81,7 @@ def default_regressor(random_state=None) -> BPRegressor:
 
     Examples
     --------
-    >>> from bpforecast.forecaster import default_regressor
+    >>> from bpforecast.forecasting.forecaster import default_regressor
     >>> default_regressor().hidden_layer_sizes
     (10,)
     """
@@ -104,7 +104,7 @@ def auto_lags(n: int, season_length: int, horizon: int = 1) -> np.ndarray:
 
     Examples
     --------
-    >>> from bpforecast.forecaster import auto_lags
+    >>> from bpforecast.forecasting.forecaster import auto_lags
     >>> auto_lags(144, 12).tolist()[-1], auto_lags(100, 1).tolist()
     (12, [1, 2, 3, 4, 5, 6, 7, 8])
     """
@@ -119,7 +119,7 @@ def calendar_frame(index: pd.DatetimeIndex, features) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from bpforecast.forecaster import calendar_frame
+    >>> from bpforecast.forecasting.forecaster import calendar_frame
     >>> idx = pd.date_range("2024-01-01", periods=3, freq="h")
     >>> list(calendar_frame(idx, ["hour"]).columns)
     ['hour_sin', 'hour_cos']
@@ -816,7 +816,7 @@ class BPForecaster(BaseEstimator):
         >>> len(pruned.predict(3))
         3
         """
-        from .pruning import prune_forecaster
+        from ..pruning import prune_forecaster
 
         return prune_forecaster(
             self, method=method, val_fraction=val_fraction, **kwargs
@@ -826,7 +826,7 @@ class BPForecaster(BaseEstimator):
         """Forecast ``steps`` values after ``history`` without refitting.
 
         ``history`` must start where the training series started and may run
-        past its end (used by :func:`bpforecast.backtesting.backtest` with
+        past its end (used by :func:`bpforecast.evaluation.backtesting.backtest` with
         ``refit=False``). ``exog`` must then cover history and future.
 
         Examples

@@ -25,9 +25,9 @@ MATLAB).
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.network import Architecture
->>> from bpforecast.solvers import TrainGDX
->>> from bpforecast.training import StopCriteria, train
+>>> from bpforecast.nn.network import Architecture
+>>> from bpforecast.nn.solvers import TrainGDX
+>>> from bpforecast.nn.training import StopCriteria, train
 >>> rng = np.random.default_rng(0)
 >>> X = rng.normal(size=(50, 2)); Y = X[:, :1] - X[:, 1:]
 >>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
@@ -77,7 +77,7 @@ class StopCriteria:
 
     Examples
     --------
-    >>> from bpforecast.training import StopCriteria
+    >>> from bpforecast.nn.training import StopCriteria
     >>> StopCriteria(epochs=10).max_fail
     6
     """
@@ -111,7 +111,7 @@ class TrainingResult:
 
     Examples
     --------
-    >>> from bpforecast.training import TrainingResult
+    >>> from bpforecast.nn.training import TrainingResult
     >>> TrainingResult(theta=None).stop_reason
     'epochs'
     """
@@ -167,7 +167,7 @@ class _Holdout:
 
 
 class _ArrayAPIPasses:
-    """The full-batch loop's passes, through :mod:`bpforecast.network` (any namespace).
+    """The full-batch loop's passes, through :mod:`bpforecast.nn.network`.
 
     :meth:`gradient` reuses the forward pass of the last :meth:`perf` call.
     """
@@ -258,14 +258,14 @@ def train(
     Parameters
     ----------
     theta : array of shape (n_params,)
-        Starting weights (see :mod:`bpforecast.network` for the layout).
+        Starting weights (see :mod:`bpforecast.nn.network` for the layout).
     arch : Architecture
     training, validation, test : tuple (X, Y) or None
         Data blocks, already scaled, ``Y`` 2-D. An empty or missing
         validation block turns early stopping off.
     solver : TrainGD or TrainLM
         A fresh solver (it carries the learning rate and momentum memory, or
-        trainlm's ``mu``). With :class:`~bpforecast.levenberg_marquardt.TrainLM`
+        trainlm's ``mu``). With :class:`~bpforecast.nn.levenberg_marquardt.TrainLM`
         each epoch is one Levenberg-Marquardt iteration on the full batch, the
         history's ``lr`` column holds ``mu``, and training stops with
         ``'mu_max'`` when ``mu`` reaches ``mu_max``.
@@ -285,8 +285,8 @@ def train(
         used for progress displays. It must not modify anything.
     feature_major : bool or None
         Full-batch gradient descent only: run the passes through
-        :class:`~bpforecast.feature_major.FeatureMajorPasses` (numpy only,
-        faster) rather than :mod:`bpforecast.network`'s functions. None (the
+        :class:`~bpforecast.nn.feature_major.FeatureMajorPasses` (numpy only,
+        faster) rather than :mod:`bpforecast.nn.network`'s functions. None (the
         default) picks it when ``theta``, ``X`` and ``Y`` are numpy arrays of
         one floating dtype. The two agree to rounding.
 
@@ -302,9 +302,9 @@ def train(
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import Architecture
-    >>> from bpforecast.solvers import TrainGD
-    >>> from bpforecast.training import StopCriteria, train
+    >>> from bpforecast.nn.network import Architecture
+    >>> from bpforecast.nn.solvers import TrainGD
+    >>> from bpforecast.nn.training import StopCriteria, train
     >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
     >>> X = np.array([[0.0], [1.0]]); Y = np.array([[1.0], [3.0]])
     >>> r = train(np.zeros(2), arch, (X, Y), TrainGD(lr=0.4), StopCriteria(epochs=300))
@@ -313,7 +313,7 @@ def train(
 
     Levenberg-Marquardt gets there in a few epochs; ``lr`` holds ``mu``:
 
-    >>> from bpforecast.levenberg_marquardt import TrainLM
+    >>> from bpforecast.nn.levenberg_marquardt import TrainLM
     >>> r = train(np.zeros(2), arch, (X, Y), TrainLM(), StopCriteria(min_grad=1e-7))
     >>> r.stop_reason, r.n_epochs, np.round(r.theta, 6)
     ('min_grad', 3, array([2., 1.]))

@@ -1,6 +1,6 @@
 """The numpy fast path for full-batch epochs: MATLAB's feature-major layout.
 
-:mod:`bpforecast.network` computes the passes on samples-by-features arrays,
+:mod:`bpforecast.nn.network` computes the passes on samples-by-features arrays,
 for any array namespace. On numpy, a full-batch epoch of a small network is
 bound by the number of calls rather than by arithmetic, so the training loop
 runs numpy fits through :class:`FeatureMajorPasses` instead. It does the same
@@ -20,14 +20,14 @@ arithmetic with three changes:
   and the gradient norm do not depend on the order of the entries, and
   :meth:`~FeatureMajorPasses.to_external` gives back the usual layout.
 
-Results equal :mod:`bpforecast.network`'s up to floating-point rounding (the
+Results equal :mod:`bpforecast.nn.network`'s up to floating-point rounding (the
 products sum in a different order); the tests compare them.
 
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.network import Architecture, forward, gradient, perf
->>> from bpforecast.feature_major import FeatureMajorPasses
+>>> from bpforecast.nn.network import Architecture, forward, gradient, perf
+>>> from bpforecast.nn.feature_major import FeatureMajorPasses
 >>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
 >>> rng = np.random.default_rng(0)
 >>> X, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
@@ -62,8 +62,8 @@ def internal_order(arch: Architecture) -> np.ndarray:
 
     Examples
     --------
-    >>> from bpforecast.network import Architecture
-    >>> from bpforecast.feature_major import internal_order
+    >>> from bpforecast.nn.network import Architecture
+    >>> from bpforecast.nn.feature_major import internal_order
     >>> arch = Architecture.build(2, (), 2, "tansig", "purelin")
     >>> internal_order(arch)        # W = [[0, 1], [2, 3]], b = [4, 5]
     array([0, 2, 4, 1, 3, 5])
@@ -101,8 +101,8 @@ class FeatureMajorPasses:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import Architecture
-    >>> from bpforecast.feature_major import FeatureMajorPasses
+    >>> from bpforecast.nn.network import Architecture
+    >>> from bpforecast.nn.feature_major import FeatureMajorPasses
     >>> arch = Architecture.build(1, (2,), 1, "tansig", "purelin")
     >>> passes = FeatureMajorPasses(arch, np.ones((4, 1)), np.zeros((4, 1)))
     >>> passes.outputs(passes.to_internal(np.zeros(arch.n_params))).shape
@@ -179,8 +179,8 @@ class FeatureMajorPasses:
         Examples
         --------
         >>> import numpy as np
-        >>> from bpforecast.network import Architecture
-        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> from bpforecast.nn.network import Architecture
+        >>> from bpforecast.nn.feature_major import FeatureMajorPasses
         >>> arch = Architecture.build(2, (), 1, "tansig", "purelin")
         >>> FeatureMajorPasses(arch, np.ones((3, 2))).to_internal(np.arange(3.0))
         array([0., 1., 2.])
@@ -193,8 +193,8 @@ class FeatureMajorPasses:
         Examples
         --------
         >>> import numpy as np
-        >>> from bpforecast.network import Architecture
-        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> from bpforecast.nn.network import Architecture
+        >>> from bpforecast.nn.feature_major import FeatureMajorPasses
         >>> arch = Architecture.build(1, (2,), 1, "tansig", "purelin")
         >>> passes = FeatureMajorPasses(arch, np.ones((3, 1)))
         >>> theta = np.arange(7.0)
@@ -230,8 +230,8 @@ class FeatureMajorPasses:
         Examples
         --------
         >>> import numpy as np
-        >>> from bpforecast.network import Architecture
-        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> from bpforecast.nn.network import Architecture
+        >>> from bpforecast.nn.feature_major import FeatureMajorPasses
         >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
         >>> passes = FeatureMajorPasses(arch, np.array([[1.0], [2.0]]))
         >>> passes.outputs(np.array([3.0, 1.0]))      # 3 x + 1
@@ -250,13 +250,13 @@ class FeatureMajorPasses:
         return self._output.T
 
     def perf(self, internal: np.ndarray) -> np.ndarray:
-        """:func:`bpforecast.network.perf_device` at these weights (a 0-d array).
+        """:func:`bpforecast.nn.network.perf_device` at these weights (a 0-d array).
 
         Examples
         --------
         >>> import numpy as np
-        >>> from bpforecast.network import Architecture
-        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> from bpforecast.nn.network import Architecture
+        >>> from bpforecast.nn.feature_major import FeatureMajorPasses
         >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
         >>> X, Y = np.array([[1.0], [2.0]]), np.array([[4.0], [5.0]])
         >>> float(FeatureMajorPasses(arch, X, Y).perf(np.array([3.0, 1.0])))
@@ -280,8 +280,8 @@ class FeatureMajorPasses:
         Examples
         --------
         >>> import numpy as np
-        >>> from bpforecast.network import Architecture
-        >>> from bpforecast.feature_major import FeatureMajorPasses
+        >>> from bpforecast.nn.network import Architecture
+        >>> from bpforecast.nn.feature_major import FeatureMajorPasses
         >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
         >>> X, Y = np.array([[1.0], [2.0]]), np.zeros((2, 1))
         >>> passes = FeatureMajorPasses(arch, X, Y)

@@ -6,8 +6,8 @@ standard has no random numbers) and moved to the data's namespace once.
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.initialization import initialize
->>> from bpforecast.network import Architecture
+>>> from bpforecast.nn.initialization import initialize
+>>> from bpforecast.nn.network import Architecture
 >>> arch = Architecture.build(3, (5,), 1, "tansig", "purelin")
 >>> ranges = np.array([[-1.0, 1.0]] * 3)
 >>> coefs, intercepts = initialize(arch, ranges, "nguyen-widrow", 0)
@@ -60,7 +60,7 @@ def nguyen_widrow(
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.initialization import nguyen_widrow
+    >>> from bpforecast.nn.initialization import nguyen_widrow
     >>> W, b = nguyen_widrow(np.array([[-1.0, 1.0]] * 2), 4, (-2.0, 2.0),
     ...                      np.random.default_rng(0))
     >>> np.allclose(np.linalg.norm(W, axis=0), 2 * 0.7 * 4 ** 0.5)
@@ -101,7 +101,7 @@ def glorot(n_inputs: int, n_neurons: int, activation: str, rng):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.initialization import glorot
+    >>> from bpforecast.nn.initialization import glorot
     >>> W, b = glorot(4, 3, "tansig", np.random.default_rng(0))
     >>> bool(np.all(np.abs(W) <= np.sqrt(6 / 7)))
     True
@@ -136,8 +136,8 @@ def initialize(
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.initialization import initialize
-    >>> from bpforecast.network import Architecture
+    >>> from bpforecast.nn.initialization import initialize
+    >>> from bpforecast.nn.network import Architecture
     >>> arch = Architecture.build(2, (4, 4), 1, "tansig", "purelin")
     >>> c, i = initialize(arch, np.array([[0.0, 1.0], [-3.0, 3.0]]), "glorot", 1)
     >>> [b.shape for b in i]

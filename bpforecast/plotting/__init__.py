@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .matlab import Network, TrainingRecord, training_record
+from ..matlab import Network, TrainingRecord, training_record
 
 __all__ = [
     "ploterrcorr",

@@ -7,7 +7,7 @@ MATLAB's ``trainParam.show`` does on the command line.
 
 Examples
 --------
->>> from bpforecast.progress import TrainingProgress
+>>> from bpforecast.nn.progress import TrainingProgress
 >>> p = TrainingProgress(epochs=2, solver="traingdx", use_tqdm=False, show=1)
 >>> p(0, {"perf": 1.0, "vperf": 2.0, "tperf": 2.0, "lr": 0.01,
 ...       "gradient": 0.5, "val_fail": 0})
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 
 class TrainingProgress:
-    """A callback for :func:`bpforecast.training.train` that shows progress.
+    """A callback for :func:`bpforecast.nn.training.train` that shows progress.
 
     Parameters
     ----------
@@ -35,7 +35,7 @@ class TrainingProgress:
 
     Examples
     --------
-    >>> from bpforecast.progress import TrainingProgress
+    >>> from bpforecast.nn.progress import TrainingProgress
     >>> TrainingProgress(10, "trainlm", use_tqdm=False).rate_name
     'mu'
     """

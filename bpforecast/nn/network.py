@@ -17,7 +17,7 @@ runs on numpy, CuPy, torch or array-api-strict arrays.
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.network import Architecture, forward, gradient, perf
+>>> from bpforecast.nn.network import Architecture, forward, gradient, perf
 >>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
 >>> theta = np.linspace(-1.0, 1.0, arch.n_params)
 >>> X = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -56,7 +56,7 @@ class Architecture:
 
     Examples
     --------
-    >>> from bpforecast.network import Architecture
+    >>> from bpforecast.nn.network import Architecture
     >>> arch = Architecture.build(4, (10, 10), 1, "tansig", "purelin")
     >>> arch.n_params
     171
@@ -80,7 +80,7 @@ class Architecture:
 
         Examples
         --------
-        >>> from bpforecast.network import Architecture
+        >>> from bpforecast.nn.network import Architecture
         >>> Architecture.build(1, (5,), 1, "tanh", "identity").layer_sizes
         (1, 5, 1)
         """
@@ -118,7 +118,7 @@ def unpack(theta, arch: Architecture) -> list[tuple[object, object]]:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import Architecture, unpack
+    >>> from bpforecast.nn.network import Architecture, unpack
     >>> arch = Architecture.build(2, (3,), 1, "tansig", "purelin")
     >>> [(W.shape, b.shape) for W, b in unpack(np.zeros(arch.n_params), arch)]
     [((2, 3), (3,)), ((3, 1), (1,))]
@@ -141,7 +141,7 @@ def pack(coefs, intercepts):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import pack
+    >>> from bpforecast.nn.network import pack
     >>> pack([np.ones((2, 1))], [np.zeros(1)])
     array([1., 1., 0.])
     """
@@ -159,7 +159,7 @@ def forward(theta, arch: Architecture, X) -> list:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import Architecture, forward
+    >>> from bpforecast.nn.network import Architecture, forward
     >>> arch = Architecture.build(1, (2,), 1, "tansig", "purelin")
     >>> [a.shape for a in forward(np.ones(arch.n_params), arch, np.ones((4, 1)))]
     [(4, 1), (4, 2), (4, 1)]
@@ -185,7 +185,7 @@ def mse(output, Y) -> float:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import mse
+    >>> from bpforecast.nn.network import mse
     >>> mse(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
     2.5
     """
@@ -198,7 +198,7 @@ def mse_device(output, Y):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import mse_device
+    >>> from bpforecast.nn.network import mse_device
     >>> float(mse_device(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]])))
     2.5
     """
@@ -222,7 +222,7 @@ def perf(theta, arch: Architecture, output, Y) -> float:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import Architecture, perf
+    >>> from bpforecast.nn.network import Architecture, perf
     >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
     >>> perf(np.array([2.0, 0.0]), arch, np.array([[2.0]]), np.array([[1.0]]))
     1.0
@@ -236,7 +236,7 @@ def perf_device(theta, arch: Architecture, output, Y):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import Architecture, perf_device
+    >>> from bpforecast.nn.network import Architecture, perf_device
     >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
     >>> out, Y = np.array([[2.0]]), np.array([[1.0]])
     >>> float(perf_device(np.array([2.0, 0.0]), arch, out, Y))
@@ -266,7 +266,7 @@ def gradient(theta, arch: Architecture, outputs: list, Y):
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.network import Architecture, forward, gradient
+    >>> from bpforecast.nn.network import Architecture, forward, gradient
     >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
     >>> theta = np.array([1.0, 0.0])               # out = x
     >>> X, Y = np.array([[1.0], [2.0]]), np.zeros((2, 1))
@@ -350,7 +350,7 @@ def release_workspace() -> None:
 
     Examples
     --------
-    >>> from bpforecast.network import release_workspace
+    >>> from bpforecast.nn.network import release_workspace
     >>> release_workspace()
     """
     _workspace.buffers = {}

@@ -15,7 +15,7 @@ were left out. ``zero_tol`` defaults to ``1e-12 * max|expected|``.
 Examples
 --------
 >>> import numpy as np
->>> from bpforecast.report import relative_error
+>>> from bpforecast.estimators.report import relative_error
 >>> relative_error(np.array([2.0, 0.0, -4.0]), np.array([2.2, 0.1, -3.0]))
 array([0.1 ,  nan, 0.25])
 """
@@ -41,7 +41,7 @@ def relative_error(expected, computed, zero_tol: float | None = None) -> np.ndar
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.report import relative_error
+    >>> from bpforecast.estimators.report import relative_error
     >>> relative_error(np.array([10.0]), np.array([9.0]))
     array([-0.1])
     """
@@ -66,7 +66,7 @@ def error_metrics(expected, computed, zero_tol: float | None = None) -> dict:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.report import error_metrics
+    >>> from bpforecast.estimators.report import error_metrics
     >>> m = error_metrics(np.array([1.0, 2.0]), np.array([1.1, 1.8]))
     >>> round(m["mape"], 6), round(m["mae"], 6)
     (10.0, 0.15)
@@ -134,7 +134,7 @@ class RelativeErrorReport:
         --------
         >>> import numpy as np
         >>> from bpforecast import BPRegressor
-        >>> from bpforecast.report import RelativeErrorReport
+        >>> from bpforecast.estimators.report import RelativeErrorReport
         >>> X = np.linspace(1, 3, 40).reshape(-1, 1)
         >>> m = BPRegressor((2,), random_state=0).fit(X, X.ravel())
         >>> rep = RelativeErrorReport.from_model(m, X.ravel(), m.predict(X))
@@ -319,7 +319,7 @@ class RelativeErrorReport:
         >>> [a.get_title() for a in fig.axes]
         ['Training performance', 'Relative error per sample']
         """
-        from .plotting import _pyplot
+        from ..plotting import _pyplot
 
         plt = _pyplot()
         if ax is None:

@@ -1,0 +1,13 @@
+"""Forecasting with BP networks: the forecaster, windowing, transforms,
+baselines and many series.
+
+Examples
+--------
+>>> from bpforecast.forecasting import BPForecaster
+>>> BPForecaster().strategy
+'recursive'
+"""
+
+from .forecaster import BPForecaster
+
+__all__ = ["BPForecaster"]
