@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..results import Results, Summary
+
 
 def relative_error(expected, computed, zero_tol: float | None = None) -> np.ndarray:
     """Signed relative error ``(computed - expected) / |expected|``, NaN near zero.
@@ -91,7 +93,7 @@ def error_metrics(expected, computed, zero_tol: float | None = None) -> dict:
 
 
 @dataclass
-class RelativeErrorReport:
+class RelativeErrorReport(Results):
     """Relative errors of a fitted model on one data set, with its training state.
 
     Attributes
@@ -226,8 +228,14 @@ class RelativeErrorReport:
         """
         return pd.Series(self.metrics, name="value")
 
-    def summary(self) -> str:
-        """A readable text summary, in the manner of statsmodels' ``summary()``.
+    def summary(self) -> Summary:
+        """The training state and the error figures, as statsmodels prints them.
+
+        Returns
+        -------
+        Summary
+            Prints as text (it is a ``str``) and renders as a table in a
+            notebook (``as_html()``).
 
         Examples
         --------
@@ -240,15 +248,7 @@ class RelativeErrorReport:
         Relative-error report: BPRegressor
         """
         info, m = self.model_info, self.metrics
-
-        def fmt(value):
-            if isinstance(value, float):
-                return "nan" if not np.isfinite(value) else f"{value:.6g}"
-            return str(value)
-
-        width = 64
-        lines = [f"Relative-error report: {info['model']}", "=" * width]
-        left = [
+        state = [
             ("Architecture", info["architecture"]),
             ("Transfer functions", info["activation"]),
             ("Solver", info["solver"]),
@@ -257,20 +257,15 @@ class RelativeErrorReport:
             ("Stop reason", info["stop_reason"]),
             ("Best epoch", info["best_epoch"]),
         ]
-        for key in ("final_lr", "best_perf", "best_vperf", "best_tperf", "gradient"):
-            if key in info:
-                label = {
-                    "final_lr": "Final learning rate",
-                    "best_perf": "Train mse (scaled)",
-                    "best_vperf": "Validation mse (scaled)",
-                    "best_tperf": "Test mse (scaled)",
-                    "gradient": "Gradient norm",
-                }[key]
-                left.append((label, info[key]))
-        lines += [f"{k + ':':<28}{fmt(v):>36}" for k, v in left]
-        lines.append("-" * width)
-        lines.append(f"Errors on {m['n_samples']} samples (units of y)")
-        rows = [
+        labels = {
+            "final_lr": "Final learning rate",
+            "best_perf": "Train mse (scaled)",
+            "best_vperf": "Validation mse (scaled)",
+            "best_tperf": "Test mse (scaled)",
+            "gradient": "Gradient norm",
+        }
+        state += [(label, info[key]) for key, label in labels.items() if key in info]
+        errors = [
             ("Mean |relative error|", m["mean_abs_relative_error"]),
             ("Max |relative error|", m["max_abs_relative_error"]),
             ("MAPE (%)", m["mape"]),
@@ -278,18 +273,21 @@ class RelativeErrorReport:
             ("MAE", m["mae"]),
             ("R^2", m["r2"]),
         ]
-        lines += [f"{k + ':':<28}{fmt(v):>36}" for k, v in rows]
-        lines.append("-" * width)
-        n_undef = m["n_relative_undefined"]
         tol = "1e-12 * max|expected|" if self.zero_tol is None else f"{self.zero_tol:g}"
-        lines.append(
-            f"Relative error = (computed - expected) / |expected|; {n_undef} value(s)"
+        notes = [
+            "Relative error = (computed - expected) / |expected|; "
+            f"{m['n_relative_undefined']} value(s)",
+            f"with |expected| <= {tol} have none and are left out of it.",
+        ]
+        return Summary(
+            f"Relative-error report: {info['model']}",
+            [
+                ("Training state", state),
+                (f"Errors on {m['n_samples']} samples (units of y)", errors),
+            ],
+            notes=notes,
+            width=64,
         )
-        lines.append(f"with |expected| <= {tol} have none and are left out of it.")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
 
     def plot(self, ax=None):
         """Training, validation and test error per epoch, best epoch marked.
