@@ -154,7 +154,7 @@ def ar_series(n=200, phi=(0.6, -0.3), seed=0, const=2.0):
     return y
 
 
-def seasonal_panel(n_series=3, n=60, seed=0, start="2001-01-01"):
+def seasonal_panel(n_series=3, n=48, seed=0, start="2001-01-01"):
     """Monthly series with level, trend, season and noise, in long format.
 
     Columns ``unique_id`` (``s0``, ``s1``, ...), ``ds`` and ``y``: the
