@@ -1,7 +1,7 @@
 """Levenberg-Marquardt (MATLAB's trainlm): Jacobian, step and training loop.
 
 The reference at the bottom is written from MATLAB's trainlm algorithm
-(``shared/reference/matlab-bp.md``) with plain numpy loops, a per-sample
+(``docs/algorithms/levenberg-marquardt.md``) with plain numpy loops, a per-sample
 Jacobian and none of bpforecast's network code:
 
     J, e at x;  while mu <= mu_max:

@@ -1,7 +1,7 @@
 """Compare BPRegressor's gradient-descent solvers with an independent reference.
 
 The reference below is written from MATLAB's traingdx / traingd / traingdm /
-traingda algorithm (see ``shared/reference/matlab-bp.md``) and shares no code
+traingda algorithm (see ``docs/algorithms/gradient-descent.md``) and shares no code
 with bpforecast: a tanh/linear network, the MATLAB ``mse`` performance
 (mean of squared errors over all samples and outputs, no 1/2 factor), its
 gradient by plainly written back-propagation, and the solvers' update rules:
