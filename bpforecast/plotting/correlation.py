@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._backend import _pyplot
 from ._common import COLORS, _series
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _xcorr(a: np.ndarray, b: np.ndarray, maxlag: int) -> tuple[np.ndarray, np.ndarray]:
@@ -37,7 +42,7 @@ def _maxlag(n: int, maxlag: int) -> int:
     return int(min(maxlag, n - 1))
 
 
-def ploterrcorr(e: ArrayLike, *, maxlag: int = 20):
+def ploterrcorr(e: ArrayLike, *, maxlag: int = 20) -> Figure:
     """MATLAB's ``ploterrcorr(e)``: autocorrelation of the error series.
 
     ``R(k) = sum_t e(t) e(t + k) / N`` for lags ``-maxlag..maxlag`` (the
@@ -79,7 +84,9 @@ def ploterrcorr(e: ArrayLike, *, maxlag: int = 20):
     return fig
 
 
-def plotinerrcorr(x: ArrayLike, e: ArrayLike, *, maxlag: int = 20, input: int = 0):
+def plotinerrcorr(
+    x: ArrayLike, e: ArrayLike, *, maxlag: int = 20, input: int = 0
+) -> Figure:
     """MATLAB's ``plotinerrcorr(x, e)``: correlation of an input with the errors.
 
     The correlation coefficient of ``x(t)`` and ``e(t + k)`` (means removed)

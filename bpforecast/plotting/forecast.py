@@ -5,12 +5,15 @@ The same figure ``bpforecast forecast --plot`` writes, for library users.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ._backend import _pyplot
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _values_and_x(a: Any, name: str) -> tuple[np.ndarray, Any]:
@@ -60,7 +63,7 @@ def plot_forecast(
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
-) -> Any:
+) -> Figure:
     """Plot the end of a series, its forecast and the prediction interval.
 
     The history is a line (``C0``), the forecast a line (``C1``) joined to

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -10,6 +10,9 @@ from numpy.typing import ArrayLike
 from ._backend import _pyplot
 from ._common import COLORS, _columns, _fmt, _groups
 from ._sources import _sets
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def regression_line(t: ArrayLike, y: ArrayLike) -> tuple[float, float, float]:
@@ -42,7 +45,7 @@ def regression_line(t: ArrayLike, y: ArrayLike) -> tuple[float, float, float]:
     return R, float(slope), float(offset)
 
 
-def plotregression(*args: Any, tr: Any = None):
+def plotregression(*args: Any, tr: Any = None) -> Figure:
     """MATLAB's ``plotregression(t, y, 'name', t2, y2, 'name2', ...)``.
 
     One panel per (targets, outputs) pair: the samples as circles, the
@@ -120,7 +123,7 @@ def plotregression(*args: Any, tr: Any = None):
     return fig
 
 
-def ploterrhist(*args: Any, bins: int = 20, tr: Any = None):
+def ploterrhist(*args: Any, bins: int = 20, tr: Any = None) -> Figure:
     """MATLAB's ``ploterrhist(e, 'name', e2, 'name2', ..., 'bins', 20)``.
 
     A histogram of the errors (``targets - outputs``) with ``bins`` bins

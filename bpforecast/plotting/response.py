@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -11,8 +11,13 @@ from ._backend import _pyplot
 from ._common import COLORS, _series
 from ._sources import _sets
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def plotresponse(t: ArrayLike, y: ArrayLike, *, tr: Any = None, time: Any = None):
+
+def plotresponse(
+    t: ArrayLike, y: ArrayLike, *, tr: Any = None, time: Any = None
+) -> Figure:
     """MATLAB's ``plotresponse(t, y)``: targets, outputs and errors over time.
 
     Parameters

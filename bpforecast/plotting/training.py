@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -10,8 +10,11 @@ from ._backend import _pyplot
 from ._common import COLORS, _fmt
 from ._sources import _curves
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def plotperform(tr: Any):
+
+def plotperform(tr: Any) -> Figure:
     """MATLAB's ``plotperform(tr)``: mse per epoch, the best epoch marked.
 
     Train (blue), validation (green) and test (red) errors on a log scale,
@@ -76,7 +79,7 @@ def plotperform(tr: Any):
     return fig
 
 
-def plottrainstate(tr: Any):
+def plottrainstate(tr: Any) -> Figure:
     """MATLAB's ``plottrainstate(tr)``: gradient, mu or lr, validation checks.
 
     Parameters

@@ -5,18 +5,22 @@ from __future__ import annotations
 import copy
 import math
 import numbers
+from typing import TYPE_CHECKING, Any
 
 from sklearn.utils.validation import check_is_fitted
 
 from .methods import prune
 
+if TYPE_CHECKING:
+    from ..forecasting.forecaster import BPForecaster
+
 
 def prune_forecaster(
-    forecaster,
+    forecaster: BPForecaster,
     method: str = "weights",
     val_fraction: float = 0.2,
-    **kwargs,
-):
+    **kwargs: Any,
+) -> tuple[BPForecaster, list]:
     """Prune every network of a fitted BPForecaster.
 
     The forecaster's training windows (``X_train_``, ``y_train_``) are split

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from numpy.typing import ArrayLike
+
+from .report import PruningReport
 from .units import prune_units
 from .weights import prune_weights
+
+if TYPE_CHECKING:
+    from ..estimators.regressor import BPRegressor
 
 METHODS = ("weights", "units")
 
 
-def prune(model, X_val, y_val, method: str = "weights", **kwargs):
+def prune(
+    model: BPRegressor,
+    X_val: ArrayLike,
+    y_val: ArrayLike,
+    method: str = "weights",
+    **kwargs: Any,
+) -> tuple[BPRegressor, PruningReport]:
     """Prune a fitted BPRegressor: ``method='weights'`` or ``method='units'``.
 
     Dispatches to :func:`prune_weights` or :func:`prune_units`; keyword

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..nn.network import mse
 from ._common import _check_epochs, _error_row, _finish, _rms, _setup
-from .report import LayerPruning
+from .report import LayerPruning, PruningReport
+
+if TYPE_CHECKING:
+    from ..estimators.regressor import BPRegressor
 
 
 def _least_squares(H: np.ndarray, j: int, others: list[int]):
@@ -21,16 +26,16 @@ def _least_squares(H: np.ndarray, j: int, others: list[int]):
 
 
 def prune_units(
-    model,
-    X_val,
-    y_val,
+    model: BPRegressor,
+    X_val: ArrayLike,
+    y_val: ArrayLike,
     *,
-    X_train=None,
-    y_train=None,
+    X_train: ArrayLike | None = None,
+    y_train: ArrayLike | None = None,
     tol: float = 0.0,
     rel_threshold: float | None = 0.1,
     retrain_epochs: int = 0,
-):
+) -> tuple[BPRegressor, PruningReport]:
     """Remove redundant hidden units and fold them into the next layer.
 
     Layer by layer from the first, the unit whose activation is best

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..nn.network import mse
 from ._common import _check_epochs, _error_row, _finish, _rms, _setup
-from .report import LayerPruning
+from .report import LayerPruning, PruningReport
+
+if TYPE_CHECKING:
+    from ..estimators.regressor import BPRegressor
 
 ORDERS = ("saliency", "eigenvalue")
 
 
 def prune_weights(
-    model,
-    X_val,
-    y_val,
+    model: BPRegressor,
+    X_val: ArrayLike,
+    y_val: ArrayLike,
     *,
-    X_train=None,
-    y_train=None,
+    X_train: ArrayLike | None = None,
+    y_train: ArrayLike | None = None,
     tol: float = 0.0,
     order: str = "saliency",
     retrain_epochs: int = 0,
-):
+) -> tuple[BPRegressor, PruningReport]:
     """Principal-component pruning of a fitted network's weights.
 
     Layer by layer from the first, input directions of low saliency (or low
