@@ -50,6 +50,7 @@ from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.baselines import ETS, SeasonalNaive, Theta, infer_season_length
 from .forecasting.forecaster import MIN_WINDOWS, BPForecaster
 from .forecasting.windowing import normalize_lags
+from .plotting.forecast import plot_forecast
 
 __all__ = ["main", "build_parser", "load_series", "parse_lags"]
 
@@ -672,28 +673,16 @@ def _plot_forecast(
     title: str,
 ) -> None:
     fig, ax = _new_figure()
-    y = data.y
-    history = y.iloc[-_history_length(len(y), season_length, len(table)) :]
-    ax.plot(history.index, history.to_numpy(), color="C0", label="history")
-    # Join the forecast to the last observation so the line is continuous.
-    x = history.index[-1:].append(table.index)
-    fc = np.concatenate([history.to_numpy()[-1:], table["forecast"].to_numpy()])
-    ax.plot(x, fc, color="C1", label="forecast")
-    if "lower" in table:
-        ax.fill_between(
-            table.index,
-            table["lower"].to_numpy(),
-            table["upper"].to_numpy(),
-            color="C1",
-            alpha=0.25,
-            linewidth=0,
-            label=f"{coverage:.0%} interval",
-        )
-    ax.set_title(title)
-    ax.set_xlabel(data.date_column or "time step")
-    ax.set_ylabel(data.column)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left")
+    plot_forecast(
+        data.y,
+        table,
+        ax=ax,
+        n_history=_history_length(len(data.y), season_length, len(table)),
+        coverage=coverage,
+        title=title,
+        xlabel=data.date_column or "time step",
+        ylabel=data.column,
+    )
     _save_figure(fig, path)
 
 

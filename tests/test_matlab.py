@@ -18,6 +18,7 @@ from bpforecast.estimators.preprocessing import (
     mapstd_params,
 )
 from bpforecast.forecasting.windowing import make_windows
+from bpforecast.matlab.timeseries import _open_loop_features
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -409,7 +410,7 @@ def test_preparets_narnet_aligns_with_make_windows(series):
     np.testing.assert_array_equal(Xi[0], series[:4])
     np.testing.assert_array_equal(Xs[0], series[4:])
     np.testing.assert_array_equal(Ts[0], Y.to_numpy().ravel())
-    features = nn._open_loop_features(net, np.hstack([Xi, Xs]))
+    features = _open_loop_features(net, np.hstack([Xi, Xs]))
     np.testing.assert_array_equal(features, X.to_numpy())
     # a cell array of scalars: a plain list works too
     Xs2, *_ = nn.preparets(net, None, None, list(series))
@@ -426,7 +427,7 @@ def test_preparets_narxnet_aligns_with_make_windows(narx_data, input_delays):
     np.testing.assert_array_equal(Xs[0], u[depth:])  # external input first
     np.testing.assert_array_equal(Xs[1], y[depth:])  # then the fed-back series
     X, Y = make_windows(y, [1, 2], exog=u, exog_lags=input_delays)
-    features = nn._open_loop_features(net, np.hstack([Xi, Xs]))
+    features = _open_loop_features(net, np.hstack([Xi, Xs]))
     np.testing.assert_array_equal(features, X.to_numpy())
     np.testing.assert_array_equal(Ts[0], Y.to_numpy().ravel())
 
@@ -437,7 +438,7 @@ def test_preparets_timedelaynet(narx_data):
     Xs, Xi, Ai, Ts = nn.preparets(net, u, y)
     assert Xi.shape == (1, 2) and Ts.shape == (1, y.size - 2)
     X, _ = make_windows(y, [1], exog=u, exog_lags=[0, 2])
-    features = nn._open_loop_features(net, np.hstack([Xi, Xs]))
+    features = _open_loop_features(net, np.hstack([Xi, Xs]))
     np.testing.assert_array_equal(features, X.to_numpy()[:, 1:])
     np.testing.assert_array_equal(Ts[0], y[2:])
 

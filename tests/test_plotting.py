@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -13,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from bpforecast import BPRegressor  # noqa: E402
 from bpforecast import matlab as nn  # noqa: E402
 from bpforecast.plotting import (  # noqa: E402
+    plot_forecast,
     ploterrcorr,
     ploterrhist,
     plotinerrcorr,
@@ -273,3 +275,112 @@ def test_plotresponse(nar, tmp_path):
     assert labels[:2] == ["Training Targets", "Training Outputs"]
     assert "Test Outputs" in labels and labels[-1] == "Response"
     assert by_set.axes[1].get_lines()[0].get_xdata()[0] == 1900
+
+
+# ----------------------------------------------------- the training record
+
+
+def test_plots_read_the_record_sources_alike(nar, gdx_model):
+    """A BPRegressor, its MATLAB tr view and a trained Network draw the same."""
+    net, tr, *_ = nar
+    assert tr.history is net.regressor.history_  # tr is a view, not a copy
+    from_net = plottrainstate(net).axes
+    from_tr = plottrainstate(tr).axes
+    from_model = plottrainstate(net.regressor).axes
+    for a, b, c in zip(from_net, from_tr, from_model, strict=True):
+        assert a.get_title() == b.get_title() == c.get_title()
+        np.testing.assert_array_equal(
+            a.get_lines()[0].get_ydata(), c.get_lines()[0].get_ydata()
+        )
+    assert plotperform(gdx_model).axes[0].get_lines()[0].get_ydata().size == (
+        gdx_model.n_epochs_ + 1
+    )
+
+
+def test_plots_take_the_training_loops_result_without_indices():
+    from types import SimpleNamespace
+
+    history = {
+        "perf": [1.0, 0.5, 0.25],
+        "vperf": [float("nan")] * 3,
+        "tperf": [float("nan")] * 3,
+        "lr": [0.01, 0.0105, 0.011],
+        "gradient": [1.0, 0.8, 0.6],
+        "val_fail": [0, 0, 0],
+    }
+    result = SimpleNamespace(history=history, best_epoch=2, n_epochs=2)
+    ax = plotperform(result).axes[0]
+    assert ax.get_title() == "Best Training Performance is 0.25 at epoch 2"
+    with pytest.raises(TypeError, match="no division indices"):
+        plotresponse(np.zeros(5), np.zeros(5), tr=result)
+
+
+def test_untrained_network_is_refused():
+    with pytest.raises(ValueError, match="not trained"):
+        plotperform(nn.fitnet(3))
+
+
+# ---------------------------------------------------------- plot_forecast
+
+
+@pytest.fixture
+def dated():
+    index = pd.date_range("2000-01-01", periods=60, freq="MS", name="month")
+    y = pd.Series(np.sin(np.arange(60) / 3) + 5, index=index, name="sales")
+    future = pd.date_range("2005-01-01", periods=6, freq="MS", name="month")
+    fc = np.sin(np.arange(60, 66) / 3) + 5
+    table = pd.DataFrame(
+        {"forecast": fc, "lower": fc - 0.3, "upper": fc + 0.3}, index=future
+    )
+    return y, table
+
+
+def test_plot_forecast_writes_a_png_with_history_forecast_and_band(dated, tmp_path):
+    y, table = dated
+    fig = plot_forecast(y, table, coverage=0.8, title="Sales", n_history=24)
+    ax = fig.axes[0]
+    history, forecast = ax.get_lines()
+    assert (history.get_label(), forecast.get_label()) == ("history", "forecast")
+    np.testing.assert_array_equal(history.get_ydata(), y.to_numpy()[-24:])
+    # The forecast line starts at the last observation, then the forecasts.
+    np.testing.assert_array_equal(
+        forecast.get_ydata(), np.r_[y.to_numpy()[-1], table["forecast"].to_numpy()]
+    )
+    bands = [c for c in ax.collections if c.get_label() == "80% interval"]
+    assert len(bands) == 1
+    vertices = bands[0].get_paths()[0].vertices
+    assert vertices[:, 1].min() == pytest.approx(table["lower"].min())
+    assert vertices[:, 1].max() == pytest.approx(table["upper"].max())
+    assert ax.get_title() == "Sales"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("month", "sales")
+    assert _legend(ax) == ["history", "forecast", "80% interval"]
+    _png(fig, tmp_path / "forecast.png")
+
+
+def test_plot_forecast_arrays_an_explicit_interval_and_given_axes(tmp_path):
+    y = np.cos(np.arange(30) / 4)
+    fc = np.cos(np.arange(30, 35) / 4)
+    fig, ax = plt.subplots()
+    out = plot_forecast(y, fc, (fc - 0.1, fc + 0.1), ax=ax)
+    assert out is fig
+    forecast = ax.get_lines()[1]
+    np.testing.assert_array_equal(forecast.get_xdata(), np.arange(29, 35))
+    assert [c.get_label() for c in ax.collections] == ["interval"]
+    assert ax.get_xlabel() == "time step"
+    no_band = plot_forecast(y, fc).axes[0]
+    assert len(no_band.collections) == 0 and len(no_band.get_lines()) == 2
+    _png(fig, tmp_path / "forecast_arrays.png")
+
+
+def test_plot_forecast_rejects_bad_input(dated):
+    y, table = dated
+    with pytest.raises(ValueError, match="indexed by its dates"):
+        plot_forecast(y, table["forecast"].to_numpy())
+    with pytest.raises(ValueError, match="'forecast' column"):
+        plot_forecast(y, table.rename(columns={"forecast": "mean"}))
+    with pytest.raises(ValueError, match="6 forecast steps"):
+        plot_forecast(y, table["forecast"], (np.zeros(2), np.zeros(2)))
+    with pytest.raises(TypeError, match="lower, upper|pair"):
+        plot_forecast(y, table["forecast"], 3.0)
+    with pytest.raises(ValueError, match="n_history"):
+        plot_forecast(y, table, n_history=0)
