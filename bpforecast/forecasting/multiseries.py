@@ -97,8 +97,10 @@ import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import BaseEstimator, clone
 
-from .baselines import future_index, infer_season_length
+from .closed_loop import closed_loop
 from .forecaster import BPForecaster, auto_lags, default_regressor
+from .series import check_horizon as _check_horizon
+from .series import future_index, infer_freq, infer_season_length
 from .windowing import make_windows, normalize_lags
 
 __all__ = [
@@ -198,16 +200,6 @@ def series_seed(random_state: int, unique_id: Hashable) -> int:
 # ----------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------
-
-
-def _check_horizon(horizon: Any) -> int:
-    if (
-        isinstance(horizon, (bool, np.bool_))
-        or not isinstance(horizon, numbers.Integral)
-        or horizon < 1
-    ):
-        raise ValueError(f"horizon must be a positive int, got {horizon!r}.")
-    return int(horizon)
 
 
 def _check_coverage(intervals: Any) -> float | None:
@@ -547,9 +539,7 @@ def _new_datetime_index(
             f"{len(times)} values are too few to infer the frequency of "
             f"{time_col!r}; pass freq= (e.g. 'MS')."
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        inferred = pd.infer_freq(times)
+    inferred = infer_freq(pd.DatetimeIndex(times))
     if inferred is None:
         raise _Invalid(
             f"the {time_col!r} values are not regularly spaced (gaps?); fill the "
@@ -1219,9 +1209,9 @@ class MultiSeriesForecaster(BaseEstimator):
         L, lags, exog_lags = self._max_lag, self.lags_, self.exog_lags_
         loc = np.array([self._scales[s.position][0] for s in series])
         scale = np.array([self._scales[s.position][1] for s in series])
-        Z = np.full((len(series), L + horizon), np.nan)
+        Z = np.empty((len(series), L))
         for i, s in enumerate(series):
-            Z[i, :L] = (s.y.to_numpy()[-L:] - loc[i]) / scale[i]
+            Z[i] = (s.y.to_numpy()[-L:] - loc[i]) / scale[i]
         E = None
         if exog_lags is not None:
             E = np.full((len(series), L + horizon, len(self._exog_cols)), np.nan)
@@ -1229,14 +1219,15 @@ class MultiSeriesForecaster(BaseEstimator):
                 E[i, :L] = s.exog.to_numpy()[-L:]
                 if future is not None:
                     E[i, L:] = future[s.position].to_numpy()
-        for step in range(horizon):
-            t = L + step
-            cols = [Z[:, t - lag] for lag in lags]
-            if E is not None:
-                for j in range(E.shape[2]):
-                    cols += [E[:, t - lag, j] for lag in exog_lags]
-            Z[:, t] = np.ravel(self.regressor_.predict(np.column_stack(cols)))
-        values = Z[:, L:] * scale[:, None] + loc[:, None]
+        forecast = closed_loop(
+            self.regressor_.predict,
+            Z,
+            horizon,
+            lags,
+            exog=E,
+            exog_lags=exog_lags,
+        )
+        values = forecast * scale[:, None] + loc[:, None]
         positions = [s.position for s in series]
         cache: dict = {}
         indexes = [_future_times(s.y.index, horizon, cache) for s in series]
