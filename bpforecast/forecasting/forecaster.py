@@ -37,9 +37,9 @@ import numbers
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._sklearn_compat import HasMethods, Interval, StrOptions
 from ..estimators.regressor import BPRegressor
 from .closed_loop import closed_loop, input_row
 from .series import check_series, check_steps, future_index, infer_season_length

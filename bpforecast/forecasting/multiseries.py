@@ -97,6 +97,7 @@ import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import BaseEstimator, clone
 
+from .._sklearn_compat import HasMethods, Interval, StrOptions
 from .closed_loop import closed_loop
 from .forecaster import BPForecaster, auto_lags, default_regressor
 from .series import check_horizon as _check_horizon
@@ -217,43 +218,14 @@ def _check_coverage(intervals: Any) -> float | None:
     return float(intervals)
 
 
-def _check_errors(errors: Any) -> str:
-    if errors not in ("raise", "skip"):
-        raise ValueError(f"errors must be 'raise' or 'skip', got {errors!r}.")
-    return errors
-
-
-def _check_n_jobs(n_jobs: Any) -> int | None:
-    if n_jobs is None:
-        return None
-    if (
-        isinstance(n_jobs, (bool, np.bool_))
-        or not isinstance(n_jobs, numbers.Integral)
-        or n_jobs == 0
-    ):
-        raise ValueError(
-            f"n_jobs must be a non-zero int (-1: all cores) or None, got {n_jobs!r}."
-        )
-    return int(n_jobs)
-
-
 def _resolve_random_state(random_state: Any) -> int | None:
-    """None, a non-negative int, or one int drawn here from a generator."""
+    """None, the int, or one int drawn here from a generator (validated)."""
     if random_state is None:
         return None
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(0, 2**31 - 1))
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(0, 2**31 - 1))
-    if (
-        isinstance(random_state, (bool, np.bool_))
-        or not isinstance(random_state, numbers.Integral)
-        or random_state < 0
-    ):
-        raise ValueError(
-            "random_state must be None, a non-negative int, a "
-            f"numpy RandomState or Generator, got {random_state!r}."
-        )
     return int(random_state)
 
 
@@ -265,15 +237,8 @@ def _accepts(method: Any, name: str) -> bool:
 
 
 def _check_forecaster(forecaster: Any) -> Any:
-    if forecaster is None:
-        return BPForecaster()
-    for method in ("fit", "predict"):
-        if not callable(getattr(forecaster, method, None)):
-            raise TypeError(
-                f"forecaster must have fit(y[, exog]) and predict(steps[, exog]); "
-                f"{type(forecaster).__name__} has no {method}()."
-            )
-    return forecaster
+    """The forecaster to clone per series (validated by the constraints)."""
+    return BPForecaster() if forecaster is None else forecaster
 
 
 def _params(estimator: Any) -> dict:
@@ -966,6 +931,32 @@ class MultiSeriesForecaster(BaseEstimator):
     True
     """
 
+    _parameter_constraints: dict = {
+        "forecaster": [HasMethods(["fit", "predict"]), None],
+        "global_model": ["boolean"],
+        "regressor": [HasMethods(["fit", "predict"]), None],
+        "lags": [
+            StrOptions({"auto"}),
+            Interval(numbers.Integral, 1, None, closed="left"),
+            "array-like",
+        ],
+        "exog_lags": ["array-like"],
+        "id_col": [Hashable],
+        "time_col": [Hashable],
+        "target_col": [Hashable],
+        "exog_cols": ["array-like", str, None],
+        "freq": [str, pd.DateOffset, None],
+        "n_jobs": [
+            Interval(numbers.Integral, None, -1, closed="right"),
+            Interval(numbers.Integral, 1, None, closed="left"),
+            None,
+        ],
+        "backend": [str, None],
+        "progress": ["boolean"],
+        "random_state": ["random_state", np.random.Generator],
+        "errors": [StrOptions({"raise", "skip"})],
+    }
+
     def __init__(
         self,
         forecaster: Any = None,
@@ -1035,7 +1026,8 @@ class MultiSeriesForecaster(BaseEstimator):
         >>> sorted(m.fit(data).models_)
         ['a', 'b']
         """
-        errors = _check_errors(self.errors)
+        self._validate_params()
+        errors = self.errors
         for name in _FITTED_ATTRIBUTES:
             self.__dict__.pop(name, None)
         split = self._split(data)
@@ -1094,7 +1086,7 @@ class MultiSeriesForecaster(BaseEstimator):
         ]
         results, failures = _execute(
             tasks,
-            _check_n_jobs(self.n_jobs),
+            self.n_jobs,
             self.backend,
             self.progress,
             errors,
@@ -1112,8 +1104,6 @@ class MultiSeriesForecaster(BaseEstimator):
         if not series:
             raise ValueError("no usable series to fit the global model on.")
         if isinstance(self.lags, str):
-            if self.lags != "auto":
-                raise ValueError(f"lags must be 'auto', an int or ints: {self.lags!r}.")
             typical = int(np.median([len(s.y) for s in series]))
             season = infer_season_length(series[0].y.index)
             lags = auto_lags(typical, season)
@@ -1284,7 +1274,7 @@ class MultiSeriesForecaster(BaseEstimator):
             )
         horizon = _check_horizon(horizon)
         coverage = _check_coverage(intervals)
-        errors = _check_errors(self.errors)
+        errors = self.errors
         split = _Split(
             list(self._fitted.values()),
             [],
@@ -1386,7 +1376,7 @@ class MultiSeriesForecaster(BaseEstimator):
             )
         results, failures = _execute(
             tasks,
-            _check_n_jobs(self.n_jobs),
+            self.n_jobs,
             self.backend,
             self.progress,
             errors,
@@ -1547,7 +1537,6 @@ def forecast_many(
     """
     horizon = _check_horizon(horizon)
     coverage = _check_coverage(intervals)
-    errors = _check_errors(errors)
     model = MultiSeriesForecaster(
         forecaster,
         id_col=id_col,
@@ -1561,6 +1550,7 @@ def forecast_many(
         random_state=random_state,
         errors=errors,
     )
+    model._validate_params()
     split = model._split(data)
     failures = list(split.failures)
     if errors == "raise" and failures:
