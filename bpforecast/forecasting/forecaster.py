@@ -42,6 +42,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._sklearn_compat import HasMethods, Interval, StrOptions
 from ..estimators.regressor import BPRegressor
 from .closed_loop import closed_loop, input_row
+from .intervals import conformal_half_width
+from .seeds import restart_seeds
 from .series import check_series, check_steps, future_index, infer_season_length
 from .transforms import LogTransform, SeasonalAdjustment
 from .windowing import make_windows, normalize_lags
@@ -481,12 +483,7 @@ class BPForecaster(BaseEstimator):
         return self
 
     def _seeds(self) -> list:
-        if self.random_state is None:
-            return [None] * self.n_models
-        if isinstance(self.random_state, numbers.Integral):
-            return [int(self.random_state) + k for k in range(self.n_models)]
-        rng = self.random_state
-        return [int(rng.randint(np.iinfo(np.int32).max)) for _ in range(self.n_models)]
+        return restart_seeds(self.random_state, self.n_models)
 
     @staticmethod
     def _fit_one(base, seed, X, y):
@@ -704,10 +701,7 @@ class BPForecaster(BaseEstimator):
         if not 0 < coverage < 1:
             raise ValueError(f"coverage must be in (0, 1), got {coverage}.")
         forecast = self.predict(steps, exog=exog)
-        errors = self._calibration_errors(steps)
-        K = errors.shape[0]
-        level = min(1.0, np.ceil((K + 1) * coverage) / K)
-        half = np.quantile(np.abs(errors), level, axis=0, method="higher")
+        half = conformal_half_width(self._calibration_errors(steps), coverage)
         return pd.DataFrame(
             {
                 "forecast": forecast.to_numpy(),

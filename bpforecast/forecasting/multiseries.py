@@ -83,7 +83,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import inspect
 import numbers
 import pickle
@@ -100,6 +99,8 @@ from sklearn.base import BaseEstimator, clone
 from .._sklearn_compat import HasMethods, Interval, StrOptions
 from .closed_loop import closed_loop
 from .forecaster import BPForecaster, auto_lags, default_regressor
+from .seeds import resolve_random_state as _resolve_random_state
+from .seeds import series_seed
 from .series import check_horizon as _check_horizon
 from .series import future_index, infer_freq, infer_season_length
 from .windowing import make_windows, normalize_lags
@@ -151,53 +152,6 @@ class SkippedSeriesWarning(UserWarning):
     """
 
 
-def series_seed(random_state: int, unique_id: Hashable) -> int:
-    """The seed of series ``unique_id`` under a global ``random_state``.
-
-    ``numpy.random.SeedSequence(random_state, spawn_key=(h,))`` where ``h``
-    is the 64-bit BLAKE2b hash of ``str(unique_id)`` (UTF-8), reduced to
-    ``[0, 2**31)``. It depends only on the two arguments: not on the
-    series' position, the other series, ``n_jobs`` or the process (Python's
-    own ``hash`` of strings changes between processes and is not used). Ids
-    with the same ``str`` (``1`` and ``"1"``) get the same seed, which is
-    harmless. Use it to refit one series alone with the same result as in
-    :func:`forecast_many`.
-
-    Parameters
-    ----------
-    random_state : int
-        Non-negative.
-    unique_id : hashable
-        The series id.
-
-    Returns
-    -------
-    int
-        In ``[0, 2**31)``; a :class:`~bpforecast.BPForecaster` then seeds its
-        ``k``-th network with ``seed + k``.
-
-    Examples
-    --------
-    >>> from bpforecast.forecasting.multiseries import series_seed
-    >>> series_seed(0, "a") == series_seed(0, "a"), series_seed(0, "a") < 2**31
-    (True, True)
-    >>> series_seed(0, "a") != series_seed(0, "b") != series_seed(1, "b")
-    True
-    """
-    if (
-        isinstance(random_state, (bool, np.bool_))
-        or not isinstance(random_state, numbers.Integral)
-        or random_state < 0
-    ):
-        raise ValueError(
-            f"random_state must be a non-negative int, got {random_state!r}."
-        )
-    digest = hashlib.blake2b(str(unique_id).encode("utf-8"), digest_size=8).digest()
-    key = int.from_bytes(digest, "little")
-    seq = np.random.SeedSequence(int(random_state), spawn_key=(key,))
-    return int(seq.generate_state(1, dtype=np.uint32)[0] >> 1)
-
-
 # ----------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------
@@ -216,17 +170,6 @@ def _check_coverage(intervals: Any) -> float | None:
             f"got {intervals!r}."
         )
     return float(intervals)
-
-
-def _resolve_random_state(random_state: Any) -> int | None:
-    """None, the int, or one int drawn here from a generator (validated)."""
-    if random_state is None:
-        return None
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(0, 2**31 - 1))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(0, 2**31 - 1))
-    return int(random_state)
 
 
 def _accepts(method: Any, name: str) -> bool:
