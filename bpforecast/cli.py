@@ -37,9 +37,7 @@ import argparse
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import numpy as np
@@ -49,13 +47,17 @@ from .datasets import list_datasets, load_dataset
 from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.baselines import ETS, SeasonalNaive, Theta, infer_season_length
 from .forecasting.forecaster import MIN_WINDOWS, BPForecaster
+from .forecasting.series import future_index
 from .forecasting.windowing import normalize_lags
+from .io.csv import DATASET_PREFIX, LoadedSeries, load_series, read_future_exog
+from .io.csv import format_time as _format_time
+from .io.csv import note as _note
 from .plotting.forecast import plot_forecast
 
 __all__ = ["main", "build_parser", "load_series", "parse_lags"]
 
 PROG = "bpforecast"
-DATASET_PREFIX = "dataset:"
+
 PLOT_HINT = "pip install 'bpforecast[plot]'"
 METRIC_COLUMNS = ["smape", "mase", "mae", "rmse"]
 TABLE_ROWS = 12
@@ -311,282 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# ----------------------------------------------------------------- reading
-@dataclass
-class LoadedSeries:
-    """A series read by :func:`load_series`.
-
-    Attributes
-    ----------
-    y : pandas.Series
-        Float values; a DatetimeIndex with ``freq`` set, or a RangeIndex.
-    exog : pandas.DataFrame or None
-        The exogenous columns, aligned with ``y``.
-    source : str
-        The data argument as given.
-    column : str
-        The name of the forecast column.
-    date_column : str or None
-    """
-
-    y: pd.Series
-    exog: pd.DataFrame | None
-    source: str
-    column: str
-    date_column: str | None
-
-
-def _read_csv(path: str, what: str = "data file") -> pd.DataFrame:
-    file = Path(path)
-    if not file.exists():
-        raise FileNotFoundError(f"{what} {path!r} does not exist")
-    if not file.is_file():
-        raise ValueError(f"{what} {path!r} is not a file")
-    try:
-        frame = pd.read_csv(file)
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"cannot read {what} {path!r}: it is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
-        reason = " ".join(str(exc).split())
-        raise ValueError(f"cannot read {what} {path!r} as CSV: {reason}") from None
-    if frame.shape[1] == 0 or len(frame) == 0:
-        raise ValueError(f"{what} {path!r} has no data rows")
-    frame.columns = [str(c) for c in frame.columns]
-    return frame
-
-
-def _columns_text(frame: pd.DataFrame) -> str:
-    return ", ".join(repr(c) for c in frame.columns)
-
-
-def _require_column(frame: pd.DataFrame, column: str, source: str) -> None:
-    if column not in frame.columns:
-        raise KeyError(
-            f"column {column!r} not found in {source}; "
-            f"columns are: {_columns_text(frame)}"
-        )
-
-
-def _is_numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series.dtype) and not (
-        pd.api.types.is_bool_dtype(series.dtype)
-    )
-
-
-def _numeric_column(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
-    """Column as floats; clear errors for text values and missing values."""
-    _require_column(frame, column, source)
-    values = frame[column]
-    if not _is_numeric(values):
-        coerced = pd.to_numeric(values, errors="coerce")
-        bad = coerced.isna() & values.notna()
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise TypeError(
-                f"column {column!r} of {source} is not numeric: row {row + 1} "
-                f"holds {values.iloc[row]!r}"
-            )
-        if pd.api.types.is_bool_dtype(values.dtype):
-            raise TypeError(f"column {column!r} of {source} is not numeric (boolean)")
-        values = coerced
-    values = values.astype(float)
-    missing = ~np.isfinite(values.to_numpy())
-    if missing.any():
-        row = int(np.flatnonzero(missing)[0])
-        raise ValueError(
-            f"column {column!r} of {source} has {int(missing.sum())} missing or "
-            f"infinite value(s) (first in row {row + 1}); fill or drop them first"
-        )
-    return values
-
-
-def _parse_dates(frame: pd.DataFrame, column: str, source: str) -> pd.DatetimeIndex:
-    _require_column(frame, column, source)
-    raw = frame[column]
-    if raw.isna().any():
-        row = int(np.flatnonzero(raw.isna().to_numpy())[0])
-        raise ValueError(
-            f"date column {column!r} of {source} has missing dates "
-            f"(first in row {row + 1})"
-        )
-    try:
-        if pd.api.types.is_integer_dtype(raw.dtype):
-            # Integer dates are years (like the bundled yearly datasets).
-            dates = pd.to_datetime(raw.astype(str), format="%Y")
-        else:
-            with warnings.catch_warnings():
-                # "Could not infer format ...": falling back to dateutil is fine.
-                warnings.simplefilter("ignore", UserWarning)
-                dates = pd.to_datetime(raw)
-    except (ValueError, TypeError, OverflowError) as exc:
-        reason = " ".join(str(exc).split())
-        raise ValueError(
-            f"cannot parse the dates in column {column!r} of {source}: {reason}"
-        ) from None
-    return pd.DatetimeIndex(dates, name=column)
-
-
-def load_series(
-    source: str,
-    column: str | None = None,
-    date_column: str | None = None,
-    exog_columns: Sequence[str] | None = None,
-    warn: Callable[[str], None] | None = None,
-) -> LoadedSeries:
-    """Read the series to forecast from a CSV file or a bundled dataset.
-
-    Parameters
-    ----------
-    source : str
-        A CSV path, or ``dataset:NAME`` for a bundled dataset (whose date
-        column ``ds`` is used when ``date_column`` is None).
-    column : str, optional
-        The column to forecast; by default the only numeric column other
-        than the date and exogenous columns.
-    date_column : str, optional
-        Dates: parsed (integers are read as years), sorted if they are not,
-        used as the index with the frequency inferred. Without it the rows
-        are numbered ``0 .. n-1``.
-    exog_columns : list of str, optional
-        Numeric columns returned as exogenous inputs.
-    warn : callable, optional
-        Called with notes (e.g. that the rows were sorted); default prints
-        them to stderr.
-
-    Returns
-    -------
-    LoadedSeries
-
-    Raises
-    ------
-    FileNotFoundError, KeyError, TypeError, ValueError
-        Missing file or column, non-numeric or missing values, duplicate or
-        irregular dates, unknown dataset.
-
-    Examples
-    --------
-    >>> from bpforecast.cli import load_series
-    >>> data = load_series("dataset:airline_passengers")
-    >>> data.column, len(data.y), data.y.index.freqstr
-    ('y', 144, 'MS')
-    """
-    warn = warn or _note
-    if source.startswith(DATASET_PREFIX):
-        name = source[len(DATASET_PREFIX) :]
-        frame = load_dataset(name, as_frame=True)
-        if date_column is None:
-            date_column = "ds"
-        label = f"dataset {name!r}"
-    else:
-        frame = _read_csv(source)
-        label = repr(source)
-    exog_columns = list(exog_columns or [])
-
-    if column is None:
-        excluded = {date_column, *exog_columns}
-        candidates = [
-            c
-            for c in frame.columns
-            if c not in excluded and _is_numeric(frame[c]) and frame[c].notna().any()
-        ]
-        if len(candidates) != 1:
-            found = (
-                "no numeric column"
-                if not candidates
-                else f"{len(candidates)} numeric columns"
-            )
-            raise ValueError(
-                f"{label} has {found} to forecast; choose one with --column "
-                f"(columns: {_columns_text(frame)})"
-            )
-        column = candidates[0]
-    if column == date_column:
-        raise ValueError(f"--column and --date-column are both {column!r}")
-    if column in exog_columns:
-        raise ValueError(f"column {column!r} is both the target and an exog column")
-
-    values = _numeric_column(frame, column, label)
-    exog = None
-    if exog_columns:
-        exog = pd.DataFrame({c: _numeric_column(frame, c, label) for c in exog_columns})
-
-    if date_column is None:
-        index: pd.Index = pd.RangeIndex(len(frame))
-    else:
-        index = _parse_dates(frame, date_column, label)
-        if not index.is_monotonic_increasing:
-            order = np.argsort(index.to_numpy(), kind="stable")
-            index = index[order]
-            values = values.iloc[order]
-            exog = None if exog is None else exog.iloc[order]
-            warn(f"the rows of {label} were sorted by {date_column!r}")
-        if index.has_duplicates:
-            first = index[index.duplicated()][0]
-            raise ValueError(
-                f"date column {date_column!r} of {label} has duplicate dates "
-                f"(e.g. {_format_time(first)}); aggregate them first"
-            )
-        if len(index) >= 3:
-            with warnings.catch_warnings():
-                # pandas 3.1 announces that infer_freq will return an offset;
-                # DatetimeIndex(freq=...) takes both.
-                warnings.filterwarnings(
-                    "ignore", message="A future version of pandas will return"
-                )
-                freq = pd.infer_freq(index)
-            if freq is None:
-                raise ValueError(
-                    f"the dates in column {date_column!r} of {label} have no "
-                    "regular frequency (missing or irregular dates?); resample "
-                    "the series to a regular frequency first"
-                )
-            index = pd.DatetimeIndex(index, freq=freq, name=date_column)
-    if len(index) < 3:
-        raise ValueError(f"{label} has only {len(index)} value(s); too short")
-    y = pd.Series(values.to_numpy(dtype=float), index=index, name=column)
-    if exog is not None:
-        exog = exog.set_axis(index)
-    return LoadedSeries(y, exog, source, column, date_column)
-
-
-def _read_future_exog(
-    path: str, columns: list[str], index: pd.Index, date_column: str | None
-) -> pd.DataFrame:
-    """The next ``len(index)`` rows of ``columns`` from ``path``."""
-    frame = _read_csv(path, what="future exog file")
-    label = repr(path)
-    steps = len(index)
-    if len(frame) < steps:
-        raise ValueError(
-            f"future exog file {label} has {len(frame)} rows; the horizon needs "
-            f"{steps} (values of {', '.join(columns)} for each step)"
-        )
-    frame = frame.iloc[:steps]
-    exog = pd.DataFrame({c: _numeric_column(frame, c, label) for c in columns})
-    if date_column is not None and date_column in frame.columns:
-        dates = _parse_dates(frame, date_column, label)
-        if not np.array_equal(dates.to_numpy(), index.to_numpy()):
-            raise ValueError(
-                f"the dates in future exog file {label} must be the forecast "
-                f"dates {_format_time(index[0])} to {_format_time(index[-1])}; "
-                f"they start at {_format_time(dates[0])}"
-            )
-    return exog.set_axis(index)
-
-
 # ---------------------------------------------------------------- helpers
-def _note(message: str) -> None:
-    print(f"{PROG}: note: {message}", file=sys.stderr)
-
-
-def _format_time(value: Any) -> str:
-    if isinstance(value, pd.Timestamp):
-        if value == value.normalize():
-            return value.strftime("%Y-%m-%d")
-        return value.isoformat(sep=" ")
-    return str(value)
-
-
 def _describe_index(index: pd.Index) -> tuple[str, str]:
     """(range, frequency) of an index, for the summaries."""
     span = f"{_format_time(index[0])} to {_format_time(index[-1])}"
@@ -705,10 +432,8 @@ def _run_forecast(args: argparse.Namespace) -> int:
         raise ValueError(f"cannot fit series {data.column!r}: {exc}") from None
     future = None
     if data.exog is not None:
-        from .forecasting.baselines import future_index
-
         index = future_index(forecaster.y_.index, args.horizon)
-        future = _read_future_exog(
+        future = read_future_exog(
             args.future_exog, args.exog_columns, index, data.date_column
         )
     point = forecaster.predict(args.horizon, exog=future)

@@ -98,3 +98,70 @@ def test_summary_text():
     text = r.summary()
     assert text.startswith("Backtest: 2 folds, horizon 10")
     assert "smape" in text and "mase" in text
+
+
+# ------------------------------------------------- folds, metrics=, n_jobs=
+def test_folds_are_those_of_rolling_origin_split():
+    from bpforecast.evaluation.splitters import RollingOriginSplit
+
+    y = load_nile()
+    r = backtest(Naive(), y, initial=61, horizon=7, step=4)
+    split = RollingOriginSplit(initial=61, horizon=7, step=4).split(np.zeros(len(y)))
+    for fold, (train, test) in enumerate(split):
+        rows = r.folds[r.folds["fold"] == fold]
+        assert rows["origin"].iloc[0] == y.index[train[-1]]
+        assert rows["time"].tolist() == y.index[test].tolist()
+    assert r.folds["fold"].max() == fold
+
+
+def test_metrics_by_name_and_as_functions():
+    y = load_nile()
+    by_name = backtest(Naive(), y, initial=80, horizon=5, metrics=["mape", "mase"])
+    assert by_name.fold_metrics.columns.tolist() == ["mape", "mase"]
+    default = backtest(Naive(), y, initial=80, horizon=5)
+    assert default.fold_metrics.columns.tolist() == ["mae", "rmse", "smape", "mase"]
+    np.testing.assert_array_equal(
+        by_name.fold_metrics["mase"], default.fold_metrics["mase"]
+    )
+
+    def worst(y_true, y_pred):
+        return float(np.max(np.abs(np.asarray(y_true) - y_pred)))
+
+    def scaled(y_true, y_pred, y_train):
+        return float(np.mean(np.abs(y_true - y_pred)) / np.mean(np.abs(y_train)))
+
+    custom = backtest(
+        Naive(), y, initial=80, horizon=5, metrics={"worst": worst, "scaled": scaled}
+    )
+    for fold, rows in custom.folds.groupby("fold"):
+        err = np.abs(rows["actual"] - rows["forecast"]).to_numpy()
+        train = y.iloc[: 80 + 5 * fold].to_numpy()
+        assert custom.fold_metrics.loc[fold, "worst"] == err.max()
+        assert np.isclose(
+            custom.fold_metrics.loc[fold, "scaled"], err.mean() / np.abs(train).mean()
+        )
+
+
+@pytest.mark.parametrize(
+    ("metrics", "error", "match"),
+    [
+        (["mae", "nope"], ValueError, "unknown metric 'nope'"),
+        (["relative_error"], ValueError, "unknown metric"),
+        ({"x": 3}, TypeError, "not callable"),
+        ([], ValueError, "empty"),
+    ],
+)
+def test_bad_metrics(metrics, error, match):
+    with pytest.raises(error, match=match):
+        backtest(Naive(), load_nile(), initial=80, horizon=5, metrics=metrics)
+
+
+@pytest.mark.parametrize("refit", [True, False])
+def test_n_jobs_gives_identical_results(refit):
+    y = load_nile()
+    f = BPForecaster(n_models=1, lags=3, random_state=0)
+    one = backtest(f, y, initial=70, horizon=5, step=10, refit=refit, n_jobs=1)
+    two = backtest(f, y, initial=70, horizon=5, step=10, refit=refit, n_jobs=2)
+    pd.testing.assert_frame_equal(one.folds, two.folds, check_exact=True)
+    pd.testing.assert_frame_equal(one.fold_metrics, two.fold_metrics, check_exact=True)
+    assert one.folds["fold"].nunique() == 3

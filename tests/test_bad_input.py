@@ -510,13 +510,13 @@ ERROR_CASES = [
     case(
         lambda tmp: make_windows(Y, 2, horizon=0),
         ValueError,
-        r"horizon must be a positive int, got 0",
+        r"horizon must be a positive integer, got 0",
         "make-windows-horizon-zero",
     ),
     case(
         lambda tmp: make_windows(Y, 2, horizon=-3),
         ValueError,
-        r"horizon must be a positive int, got -3",
+        r"horizon must be a positive integer, got -3",
         "make-windows-horizon-negative",
     ),
     case(

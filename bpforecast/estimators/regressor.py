@@ -40,7 +40,6 @@ from array_api_compat import array_namespace, device
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -48,6 +47,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._sklearn_compat import Interval, StrOptions
 from ..nn._array_api import check_array as check_xp_array
 from ..nn._array_api import namespace_of, take_rows, to_numpy
 from ..nn.activations import ACTIVATION_NAMES

@@ -1,4 +1,4 @@
-"""Judging forecasts: metrics and rolling-origin backtests.
+"""Judging forecasts: metrics, rolling-origin splitters and backtests.
 
 Examples
 --------
@@ -9,5 +9,15 @@ Examples
 
 from .backtesting import BacktestResult, backtest
 from .metrics import mae, mape, mase, rmse, smape
+from .splitters import RollingOriginSplit
 
-__all__ = ["BacktestResult", "backtest", "mae", "mape", "mase", "rmse", "smape"]
+__all__ = [
+    "BacktestResult",
+    "RollingOriginSplit",
+    "backtest",
+    "mae",
+    "mape",
+    "mase",
+    "rmse",
+    "smape",
+]

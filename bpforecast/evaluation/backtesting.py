@@ -22,14 +22,17 @@ Examples
 from __future__ import annotations
 
 import inspect
-import numbers
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import clone
 
-from .metrics import mae, mase, rmse, smape
+from ..forecasting.series import check_positive_int, infer_season_length
+from . import metrics as metric_functions
+from .splitters import RollingOriginSplit
 
 
 @dataclass
@@ -84,6 +87,75 @@ def _accepts_exog(method) -> bool:
     return "exog" in inspect.signature(method).parameters
 
 
+#: The metrics :func:`backtest` reports by default, in column order.
+DEFAULT_METRICS = ("mae", "rmse", "smape", "mase")
+#: The names ``metrics=`` accepts: the scalar metrics of
+#: :mod:`bpforecast.evaluation.metrics`.
+METRIC_NAMES = ("mae", "mape", "mase", "rmse", "smape")
+
+
+def _resolve_metrics(metrics) -> dict[str, Callable]:
+    """``metrics`` as an ordered ``{name: function}``."""
+    if metrics is None:
+        metrics = DEFAULT_METRICS
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    if isinstance(metrics, Mapping):
+        resolved = dict(metrics)
+        bad = [name for name, fn in resolved.items() if not callable(fn)]
+        if bad:
+            raise TypeError(f"metrics {bad} are not callable.")
+    else:
+        resolved = {}
+        for name in metrics:
+            if not isinstance(name, str) or name not in METRIC_NAMES:
+                raise ValueError(
+                    f"unknown metric {name!r}; the names are {list(METRIC_NAMES)}, "
+                    "or pass a dict {name: function(y_true, y_pred)}."
+                )
+            resolved[name] = getattr(metric_functions, name)
+    if not resolved:
+        raise ValueError("metrics is empty: name at least one metric.")
+    return resolved
+
+
+def _score(fn: Callable, actual, pred, train, season_length: int) -> float:
+    """One metric of one fold; scaled metrics (``y_train``) get the history."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        params = {}
+    kwargs = {}
+    if "y_train" in params:
+        kwargs["y_train"] = train
+        if "season_length" in params:
+            kwargs["season_length"] = season_length
+    return float(fn(actual, pred, **kwargs))
+
+
+def _run_fold(forecaster, series, exog, train_idx, test_idx, fit: bool, first: bool):
+    """Forecast one fold: ``(fitted forecaster, forecasts)``."""
+    origin = int(train_idx[-1]) + 1
+    horizon = len(test_idx)
+    train = series.iloc[:origin]
+    part = (lambda a, b: None) if exog is None else (lambda a, b: exog.iloc[a:b])
+    fitted = forecaster
+    if fit:
+        fitted = clone(forecaster)
+        if exog is not None and _accepts_exog(fitted.fit):
+            fitted.fit(train, exog=part(0, origin))
+        else:
+            fitted.fit(train)
+    if first:
+        if exog is not None and _accepts_exog(fitted.predict):
+            pred = fitted.predict(horizon, exog=part(origin, origin + horizon))
+        else:
+            pred = fitted.predict(horizon)
+    else:
+        pred = fitted.forecast_from(train, horizon, exog=part(0, origin + horizon))
+    return fitted, np.asarray(pred, dtype=float).ravel()
+
+
 def backtest(
     forecaster,
     y,
@@ -93,15 +165,19 @@ def backtest(
     refit: bool = True,
     exog=None,
     season_length: int | None = None,
+    metrics=None,
+    n_jobs: int | None = 1,
 ) -> BacktestResult:
     """Rolling-origin evaluation of a forecaster on one series.
 
-    Origins are ``initial, initial + step, ...`` as long as ``horizon``
-    values follow. At each origin the forecaster is fitted on the values
-    before it (``refit=True``; a fresh clone each time) or, with
-    ``refit=False``, fitted once at the first origin and then given the
-    longer history through its ``forecast_from`` method (BPForecaster has
-    one), then asked for ``horizon`` values.
+    The folds are those of
+    :class:`~bpforecast.evaluation.splitters.RollingOriginSplit` with
+    ``initial``, ``horizon`` and ``step``: origins ``initial, initial + step,
+    ...`` as long as ``horizon`` values follow. At each origin the
+    forecaster is fitted on the values before it (``refit=True``; a fresh
+    clone each time) or, with ``refit=False``, fitted once at the first
+    origin and then given the longer history through its ``forecast_from``
+    method (BPForecaster has one), then asked for ``horizon`` values.
 
     Parameters
     ----------
@@ -120,6 +196,17 @@ def backtest(
     season_length : int, optional
         For MASE's seasonal-naive scale; by default the forecaster's
         ``season_length_`` after fitting, else inferred from the index.
+    metrics : dict or list of str, optional
+        The accuracy measures per fold: names of functions in
+        :mod:`bpforecast.evaluation.metrics` (``["mae", "mape"]``) or a dict
+        ``{name: function(y_true, y_pred)}``. A function with a ``y_train``
+        parameter (a scaled error such as ``mase``) also gets the fold's
+        training values and ``season_length``. Default: MAE, RMSE, sMAPE
+        and MASE.
+    n_jobs : int or None, default=1
+        Folds forecast in parallel by joblib (-1: all cores). The results
+        are the same for every ``n_jobs``. With ``refit=False`` the one fit
+        is made first, and the folds share it.
 
     Returns
     -------
@@ -134,34 +221,28 @@ def backtest(
     >>> r = backtest(f, load_nile(), initial=80, horizon=10, refit=False)
     >>> sorted(r.metrics.index)
     ['mae', 'mase', 'rmse', 'smape']
-    """
-    from ..forecasting.baselines import infer_season_length
 
+    Other metrics, by name or as functions:
+
+    >>> from bpforecast.forecasting.baselines import Naive
+    >>> r = backtest(Naive(), load_nile(), initial=80, horizon=10,
+    ...              metrics=["mae", "mape"])
+    >>> r.fold_metrics.columns.tolist()
+    ['mae', 'mape']
+    """
     series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y, dtype=float))
     n = len(series)
     for name, value in (("initial", initial), ("horizon", horizon)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, numbers.Integral)
-            or value < 1
-        ):
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        check_positive_int(value, name)
     if initial < 2:
         raise ValueError(
             f"initial must be at least 2 (the first training series needs an "
             f"in-sample naive error for MASE), got {initial}."
         )
-    if season_length is not None and (
-        isinstance(season_length, bool)
-        or not isinstance(season_length, numbers.Integral)
-        or season_length < 1
-    ):
-        raise ValueError(
-            f"season_length must be a positive integer, got {season_length!r}."
-        )
+    if season_length is not None:
+        check_positive_int(season_length, "season_length")
     step = horizon if step is None else step
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or step < 1:
-        raise ValueError(f"step must be a positive integer, got {step!r}.")
+    check_positive_int(step, "step")
     if initial + horizon > n:
         raise ValueError(
             f"initial={initial} plus horizon={horizon} exceeds the series length {n}."
@@ -173,37 +254,31 @@ def backtest(
             f"refit=False needs a forecaster with forecast_from(); "
             f"{type(forecaster).__name__} has none."
         )
+    scorers = _resolve_metrics(metrics)
 
-    def part(frame, start, stop):
-        return None if frame is None else frame.iloc[start:stop]
+    splitter = RollingOriginSplit(initial=initial, horizon=horizon, step=step)
+    folds = list(splitter.split(np.zeros(n)))
+    parallel = Parallel(n_jobs=n_jobs)
+    if refit:
+        outputs = parallel(
+            delayed(_run_fold)(forecaster, series, exog, train, test, True, True)
+            for train, test in folds
+        )
+    else:
+        first = _run_fold(forecaster, series, exog, *folds[0], True, True)
+        fitted = first[0]
+        outputs = [first] + parallel(
+            delayed(_run_fold)(fitted, series, exog, train, test, False, False)
+            for train, test in folds[1:]
+        )
 
-    origins = range(initial, n - horizon + 1, step)
     rows, fold_rows = [], []
-    fitted = None
-    for fold, origin in enumerate(origins):
+    for fold, ((train_idx, test_idx), (fitted, pred)) in enumerate(
+        zip(folds, outputs, strict=True)
+    ):
+        origin = int(train_idx[-1]) + 1
         train = series.iloc[:origin]
-        if refit or fitted is None:
-            fitted = clone(forecaster)
-            if exog is not None and _accepts_exog(fitted.fit):
-                fitted.fit(train, exog=part(exog, 0, origin))
-            else:
-                fitted.fit(train)
-        if refit or origin == initial:
-            if exog is not None and _accepts_exog(fitted.predict):
-                pred = fitted.predict(
-                    horizon, exog=part(exog, origin, origin + horizon)
-                )
-            else:
-                pred = fitted.predict(horizon)
-            pred = np.asarray(pred, dtype=float).ravel()
-        else:
-            pred = np.asarray(
-                fitted.forecast_from(
-                    train, horizon, exog=part(exog, 0, origin + horizon)
-                ),
-                dtype=float,
-            )
-        actual = series.iloc[origin : origin + horizon]
+        actual = series.iloc[test_idx]
         m = season_length or getattr(fitted, "season_length_", None)
         m = int(m) if m else infer_season_length(series.index)
         if len(train) <= m:
@@ -220,15 +295,11 @@ def backtest(
                 }
             )
         a = actual.to_numpy(dtype=float)
-        fold_rows.append(
-            {
-                "fold": fold,
-                "mae": mae(a, pred),
-                "rmse": rmse(a, pred),
-                "smape": smape(a, pred),
-                "mase": mase(a, pred, train.to_numpy(dtype=float), season_length=m),
-            }
-        )
-    folds = pd.DataFrame(rows)
+        history = train.to_numpy(dtype=float)
+        scores = {"fold": fold}
+        for name, fn in scorers.items():
+            scores[name] = _score(fn, a, pred, history, m)
+        fold_rows.append(scores)
+    folds_frame = pd.DataFrame(rows)
     fold_metrics = pd.DataFrame(fold_rows).set_index("fold")
-    return BacktestResult(folds, fold_metrics, fold_metrics.mean())
+    return BacktestResult(folds_frame, fold_metrics, fold_metrics.mean())

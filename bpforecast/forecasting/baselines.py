@@ -20,7 +20,9 @@ like ``y``.
   statsmodels.
 
 The season length is inferred from the index frequency when not given
-(:func:`infer_season_length`). The forecasters are scikit-learn estimators
+(:func:`infer_season_length`). :func:`future_index` and
+:func:`infer_season_length` live in :mod:`bpforecast.forecasting.series`
+and are re-exported here. The forecasters are scikit-learn estimators
 (``get_params``/``set_params``/``clone`` work) and never modify ``y``.
 
 Short series and failures
@@ -55,9 +57,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from pandas.tseries.frequencies import to_offset
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
+
+from .series import check_steps as _check_steps
+from .series import future_index, infer_season_length, with_frequency
 
 __all__ = [
     "ETS",
@@ -79,216 +83,6 @@ class FallbackWarning(UserWarning):
     >>> issubclass(FallbackWarning, UserWarning)
     True
     """
-
-
-# ---------------------------------------------------------------------------
-# Index helpers
-# ---------------------------------------------------------------------------
-
-_o = pd.offsets
-# (offset classes, season length of one such period); first match wins.
-_SEASONS: tuple[tuple[tuple[type, ...], int], ...] = (
-    ((_o.SemiMonthBegin, _o.SemiMonthEnd), 24),
-    (
-        (
-            _o.MonthBegin,
-            _o.MonthEnd,
-            _o.BusinessMonthBegin,
-            _o.BusinessMonthEnd,
-            _o.CustomBusinessMonthBegin,
-            _o.CustomBusinessMonthEnd,
-            _o.WeekOfMonth,
-            _o.LastWeekOfMonth,
-        ),
-        12,
-    ),
-    (
-        (_o.QuarterBegin, _o.QuarterEnd, _o.BQuarterBegin, _o.BQuarterEnd),
-        4,
-    ),
-    ((_o.FY5253Quarter,), 4),
-    ((_o.Week,), 52),
-    ((_o.BusinessDay, _o.CustomBusinessDay), 5),
-    ((_o.Day,), 7),
-    ((_o.Hour,), 24),
-)
-
-
-def _check_steps(steps: Any) -> int:
-    if (
-        isinstance(steps, bool)
-        or not isinstance(steps, numbers.Integral)
-        or int(steps) <= 0
-    ):
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    return int(steps)
-
-
-def _datetime_freq(index: pd.DatetimeIndex) -> pd.DateOffset:
-    """The frequency of a DatetimeIndex: its ``freq``, else ``pd.infer_freq``."""
-    if index.freq is not None:
-        return index.freq
-    freq = None
-    if len(index) >= 3:
-        try:
-            with warnings.catch_warnings():
-                # pandas 3.1 announces that infer_freq will return an offset;
-                # to_offset below accepts both, so the notice is noise here.
-                warnings.filterwarnings(
-                    "ignore", message="A future version of pandas will return"
-                )
-                freq = pd.infer_freq(index)
-        except (TypeError, ValueError):
-            freq = None
-    if freq is None:
-        raise ValueError(
-            "cannot determine the frequency of the DatetimeIndex: its freq is None "
-            f"and pandas.infer_freq cannot infer one from its {len(index)} "
-            "value(s) (it needs at least 3, evenly spaced, without gaps); "
-            "set the frequency, e.g. y = y.asfreq('MS')"
-        )
-    return to_offset(freq)
-
-
-def infer_season_length(index: pd.Index | pd.Series | str | pd.DateOffset) -> int:
-    """The number of periods in one season, from an index's frequency.
-
-    ===========================================  ==============
-    frequency                                    season length
-    ===========================================  ==============
-    monthly (``MS``, ``ME``, ``BMS``, ...)       12
-    semi-monthly (``SMS``, ``SME``)              24
-    quarterly (``QS``, ``QE``, ...)              4
-    weekly (``W-SUN``, ...)                      52
-    daily (``D``)                                7
-    business daily (``B``, ``C``)                5
-    hourly (``h``)                               24
-    yearly, anything else                        1
-    ===========================================  ==============
-
-    A multiple ``k`` of a base frequency (``2h``, ``3MS``) gives the base
-    season length divided by ``k`` when ``k`` divides it (``2h`` -> 12,
-    ``3MS`` -> 4), else 1.
-
-    Parameters
-    ----------
-    index : pandas.Index, pandas.Series, str or DateOffset
-        A :class:`~pandas.DatetimeIndex` (``freq``, else
-        :func:`pandas.infer_freq`) or :class:`~pandas.PeriodIndex`; a Series
-        stands for its index; a string or offset is a frequency. Any other
-        index (``RangeIndex``, integers), or a DatetimeIndex whose frequency
-        cannot be determined, gives 1.
-
-    Returns
-    -------
-    int
-        At least 1.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from bpforecast.forecasting.baselines import infer_season_length
-    >>> infer_season_length(pd.date_range("2000-01-01", periods=30, freq="MS"))
-    12
-    >>> infer_season_length("QS"), infer_season_length("W"), infer_season_length("h")
-    (4, 52, 24)
-    >>> infer_season_length("YS"), infer_season_length(pd.RangeIndex(10))
-    (1, 1)
-    """
-    if isinstance(index, pd.Series):
-        index = index.index
-    if isinstance(index, (str, pd.DateOffset)):
-        offset = to_offset(index)
-    elif isinstance(index, pd.PeriodIndex):
-        offset = index.freq
-    elif isinstance(index, pd.DatetimeIndex):
-        try:
-            offset = _datetime_freq(index)
-        except ValueError:
-            return 1
-    else:
-        return 1
-    for classes, season in _SEASONS:
-        if isinstance(offset, classes):
-            n = int(offset.n)
-            return season // n if n >= 1 and season % n == 0 else 1
-    return 1
-
-
-def future_index(index: pd.Index | ArrayLike, steps: int) -> pd.Index:
-    """The ``steps`` index values that follow ``index``.
-
-    Parameters
-    ----------
-    index : pandas.Index or array-like
-        A :class:`~pandas.DatetimeIndex` with ``freq`` set or inferable by
-        :func:`pandas.infer_freq`; a :class:`~pandas.PeriodIndex`; a
-        :class:`~pandas.RangeIndex` or an evenly spaced integer index (one
-        integer is continued with step 1).
-    steps : int
-        How many values, at least 1.
-
-    Returns
-    -------
-    pandas.DatetimeIndex, pandas.PeriodIndex or pandas.RangeIndex
-        ``steps`` values continuing ``index`` at its frequency (step), with
-        its name (and time zone). A DatetimeIndex result has ``freq`` set.
-
-    Raises
-    ------
-    ValueError
-        ``steps`` not a positive integer; ``index`` empty; a DatetimeIndex
-        whose frequency cannot be determined; an integer index not evenly
-        spaced.
-    TypeError
-        Any other kind of index (strings, floats, ...).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from bpforecast.forecasting.baselines import future_index
-    >>> idx = pd.date_range("1960-10-01", periods=3, freq="MS")
-    >>> nxt = future_index(idx, 2)
-    >>> [str(t.date()) for t in nxt], nxt.freqstr
-    (['1961-01-01', '1961-02-01'], 'MS')
-    >>> future_index(pd.RangeIndex(5), 3)
-    RangeIndex(start=5, stop=8, step=1)
-    """
-    steps = _check_steps(steps)
-    if not isinstance(index, pd.Index):
-        index = pd.Index(np.asarray(index))
-    if len(index) == 0:
-        raise ValueError("index is empty: there is nothing to continue")
-    if isinstance(index, pd.DatetimeIndex):
-        offset = _datetime_freq(index)
-        out = pd.date_range(
-            start=index[-1], periods=steps + 1, freq=offset, unit=index.unit
-        )[1:]
-        return out.rename(index.name)
-    if isinstance(index, pd.PeriodIndex):
-        return pd.period_range(
-            start=index[-1] + 1, periods=steps, freq=index.freq, name=index.name
-        )
-    if isinstance(index, pd.RangeIndex):
-        step = index.step
-    elif pd.api.types.is_integer_dtype(index.dtype):
-        diffs = np.diff(index.to_numpy())
-        if diffs.size == 0:
-            step = 1
-        elif np.all(diffs == diffs[0]) and diffs[0] != 0:
-            step = int(diffs[0])
-        else:
-            raise ValueError(
-                "cannot continue an integer index that is not evenly spaced"
-            )
-    else:
-        raise TypeError(
-            f"cannot continue an index of dtype {index.dtype} "
-            f"({type(index).__name__}); use a DatetimeIndex with a frequency, "
-            "a PeriodIndex, a RangeIndex or an evenly spaced integer index"
-        )
-    last = int(index[-1])
-    return pd.RangeIndex(last + step, last + step * (steps + 1), step, name=index.name)
 
 
 # ---------------------------------------------------------------------------
@@ -332,8 +126,8 @@ def _validate_y(y: Any) -> tuple[np.ndarray, pd.Index, Any]:
             "y's index must be increasing and unique (sort it and drop duplicates)"
         )
     future_index(index, 1)  # fails now, not at predict, if it cannot continue
-    if isinstance(index, pd.DatetimeIndex) and index.freq is None:
-        index = pd.DatetimeIndex(index, freq=_datetime_freq(index))
+    if isinstance(index, pd.DatetimeIndex):
+        index = with_frequency(index)
     return values, index, name
 
 

@@ -37,11 +37,14 @@ import numbers
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._sklearn_compat import HasMethods, Interval, StrOptions
 from ..estimators.regressor import BPRegressor
-from .baselines import future_index, infer_season_length
+from .closed_loop import closed_loop, input_row
+from .intervals import conformal_half_width
+from .seeds import restart_seeds
+from .series import check_series, check_steps, future_index, infer_season_length
 from .transforms import LogTransform, SeasonalAdjustment
 from .windowing import make_windows, normalize_lags
 
@@ -68,6 +71,15 @@ def _predict_row(model, x: np.ndarray) -> np.ndarray:
     if isinstance(model, BPRegressor) and isinstance(model.coefs_[0], np.ndarray):
         return np.ravel(model._predict_array(row.astype(model.coefs_[0].dtype)))
     return np.ravel(model.predict(row))
+
+
+def _row_predictor(model):
+    """``predict`` for the closed loop: one input row at a time, as 1-D output."""
+
+    def predict(X: np.ndarray) -> np.ndarray:
+        return _predict_row(model, X[0])[:1]
+
+    return predict
 
 
 def default_regressor(random_state=None) -> BPRegressor:
@@ -140,61 +152,7 @@ def calendar_frame(index: pd.DatetimeIndex, features) -> pd.DataFrame:
     return pd.DataFrame(columns, index=index)
 
 
-def _as_series(y, name: str = "y") -> pd.Series:
-    if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            raise ValueError(
-                f"{name} must be one series; got a DataFrame with {y.shape[1]} columns."
-            )
-        y = y.iloc[:, 0]
-    if isinstance(y, pd.Series):
-        series = y.copy()
-    else:
-        values = np.asarray(y)
-        if values.ndim != 1:
-            raise ValueError(f"{name} must be 1-D, got shape {values.shape}.")
-        series = pd.Series(values)
-    if not (
-        pd.api.types.is_numeric_dtype(series.dtype)
-        and not pd.api.types.is_bool_dtype(series.dtype)
-    ):
-        raise TypeError(f"{name} must be numeric, got dtype {series.dtype}.")
-    series = series.astype(float)
-    if not np.all(np.isfinite(series.to_numpy())):
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    index = series.index
-    if isinstance(index, pd.DatetimeIndex):
-        if not index.is_monotonic_increasing or index.has_duplicates:
-            raise ValueError(f"{name}'s dates must be increasing and unique.")
-        if index.freq is None:
-            freq = pd.infer_freq(index) if len(index) >= 3 else None
-            if freq is None:
-                raise ValueError(
-                    f"{name}'s DatetimeIndex has no regular frequency; "
-                    "resample it (e.g. y.asfreq('D')) first."
-                )
-            series.index = pd.DatetimeIndex(index, freq=freq)
-    elif isinstance(index, pd.RangeIndex):
-        if index.step < 0:
-            raise ValueError(f"{name}'s index must be increasing.")
-    elif isinstance(index, pd.PeriodIndex) or pd.api.types.is_integer_dtype(index):
-        if not index.is_monotonic_increasing or index.has_duplicates:
-            raise ValueError(f"{name}'s index must be increasing and unique.")
-        if pd.api.types.is_integer_dtype(index) and len(index) > 1:
-            steps = np.diff(np.asarray(index))
-            if not np.all(steps == steps[0]):
-                raise ValueError(
-                    f"{name}'s integer index is not evenly spaced; "
-                    "pass y.to_numpy() to number the values 0..n-1."
-                )
-    else:
-        raise TypeError(
-            f"{name}'s index must be a DatetimeIndex, PeriodIndex or integer index, "
-            f"got {type(index).__name__}; parse the dates first (pd.to_datetime) or "
-            "pass y.to_numpy()."
-        )
-    series.name = "y"
-    return series
+_as_series = check_series  # the name used before the checks moved to .series
 
 
 def _exog_frame_of(exog, name: str, columns: list | None = None) -> pd.DataFrame:
@@ -525,12 +483,7 @@ class BPForecaster(BaseEstimator):
         return self
 
     def _seeds(self) -> list:
-        if self.random_state is None:
-            return [None] * self.n_models
-        if isinstance(self.random_state, numbers.Integral):
-            return [int(self.random_state) + k for k in range(self.n_models)]
-        rng = self.random_state
-        return [int(rng.randint(np.iinfo(np.int32).max)) for _ in range(self.n_models)]
+        return restart_seeds(self.random_state, self.n_models)
 
     @staticmethod
     def _fit_one(base, seed, X, y):
@@ -596,27 +549,22 @@ class BPForecaster(BaseEstimator):
             exog_values = np.vstack([exog_hist.to_numpy(), exog_future.to_numpy()])
         exog_lags = self.exog_lags_
 
-        def row(buffer, t):
-            """Inputs for the target at position t (buffer holds z up to t-1)."""
-            lag_values = buffer[t - lags]
-            if self.normalize == "window":
-                level = lag_values[0]
-                lag_values = lag_values[1:] - level
-            else:
-                level = 0.0
-            parts = [lag_values]
-            if exog_values is not None:
-                parts.append(exog_values[t - exog_lags].T.ravel())
-            return np.concatenate(parts), level
-
+        normalize = self.normalize == "window"
         if self.strategy == "recursive":
-            paths = np.empty((len(self.models_), steps))
-            for k, model in enumerate(self.models_):
-                buffer = np.concatenate([z, np.empty(steps)])
-                for s in range(steps):
-                    x, level = row(buffer, n + s)
-                    buffer[n + s] = float(_predict_row(model, x)[0]) + level
-                paths[k] = buffer[n:]
+            paths = np.vstack(
+                [
+                    closed_loop(
+                        _row_predictor(model),
+                        z,
+                        steps,
+                        lags,
+                        exog=exog_values,
+                        exog_lags=None if exog_values is None else exog_lags,
+                        normalize=normalize,
+                    )
+                    for model in self.models_
+                ]
+            )
         else:
             if steps > self._fit_horizon:
                 raise ValueError(
@@ -624,7 +572,10 @@ class BPForecaster(BaseEstimator):
                     f"{self.strategy!r} strategy was trained for; refit with a larger "
                     "horizon or use strategy='recursive'."
                 )
-            x, level = row(np.concatenate([z, np.empty(steps)]), n)
+            buffer = np.concatenate([z, np.empty(steps)])[None, :]
+            exog_rows = None if exog_values is None else exog_values[None]
+            X, levels = input_row(buffer, n, lags, exog_rows, exog_lags, normalize)
+            x, level = X[0], levels[0]
             if self.strategy == "mimo":
                 paths = np.vstack([_predict_row(m, x)[:steps] for m in self.models_])
             else:
@@ -672,11 +623,7 @@ class BPForecaster(BaseEstimator):
 
     @staticmethod
     def _check_steps(steps) -> int:
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
-            raise TypeError(f"steps must be a positive integer, got {steps!r}.")
-        if steps < 1:
-            raise ValueError(f"steps must be a positive integer, got {steps}.")
-        return int(steps)
+        return check_steps(steps, wrong_type=TypeError)
 
     def predict_in_sample(self) -> pd.Series:
         """One-step (open-loop) fitted values on the training windows.
@@ -754,10 +701,7 @@ class BPForecaster(BaseEstimator):
         if not 0 < coverage < 1:
             raise ValueError(f"coverage must be in (0, 1), got {coverage}.")
         forecast = self.predict(steps, exog=exog)
-        errors = self._calibration_errors(steps)
-        K = errors.shape[0]
-        level = min(1.0, np.ceil((K + 1) * coverage) / K)
-        half = np.quantile(np.abs(errors), level, axis=0, method="higher")
+        half = conformal_half_width(self._calibration_errors(steps), coverage)
         return pd.DataFrame(
             {
                 "forecast": forecast.to_numpy(),

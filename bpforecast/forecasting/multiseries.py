@@ -83,7 +83,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import inspect
 import numbers
 import pickle
@@ -97,8 +96,13 @@ import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import BaseEstimator, clone
 
-from .baselines import future_index, infer_season_length
+from .._sklearn_compat import HasMethods, Interval, StrOptions
+from .closed_loop import closed_loop
 from .forecaster import BPForecaster, auto_lags, default_regressor
+from .seeds import resolve_random_state as _resolve_random_state
+from .seeds import series_seed
+from .series import check_horizon as _check_horizon
+from .series import future_index, infer_freq, infer_season_length
 from .windowing import make_windows, normalize_lags
 
 __all__ = [
@@ -148,66 +152,9 @@ class SkippedSeriesWarning(UserWarning):
     """
 
 
-def series_seed(random_state: int, unique_id: Hashable) -> int:
-    """The seed of series ``unique_id`` under a global ``random_state``.
-
-    ``numpy.random.SeedSequence(random_state, spawn_key=(h,))`` where ``h``
-    is the 64-bit BLAKE2b hash of ``str(unique_id)`` (UTF-8), reduced to
-    ``[0, 2**31)``. It depends only on the two arguments: not on the
-    series' position, the other series, ``n_jobs`` or the process (Python's
-    own ``hash`` of strings changes between processes and is not used). Ids
-    with the same ``str`` (``1`` and ``"1"``) get the same seed, which is
-    harmless. Use it to refit one series alone with the same result as in
-    :func:`forecast_many`.
-
-    Parameters
-    ----------
-    random_state : int
-        Non-negative.
-    unique_id : hashable
-        The series id.
-
-    Returns
-    -------
-    int
-        In ``[0, 2**31)``; a :class:`~bpforecast.BPForecaster` then seeds its
-        ``k``-th network with ``seed + k``.
-
-    Examples
-    --------
-    >>> from bpforecast.forecasting.multiseries import series_seed
-    >>> series_seed(0, "a") == series_seed(0, "a"), series_seed(0, "a") < 2**31
-    (True, True)
-    >>> series_seed(0, "a") != series_seed(0, "b") != series_seed(1, "b")
-    True
-    """
-    if (
-        isinstance(random_state, (bool, np.bool_))
-        or not isinstance(random_state, numbers.Integral)
-        or random_state < 0
-    ):
-        raise ValueError(
-            f"random_state must be a non-negative int, got {random_state!r}."
-        )
-    digest = hashlib.blake2b(str(unique_id).encode("utf-8"), digest_size=8).digest()
-    key = int.from_bytes(digest, "little")
-    seq = np.random.SeedSequence(int(random_state), spawn_key=(key,))
-    return int(seq.generate_state(1, dtype=np.uint32)[0] >> 1)
-
-
 # ----------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------
-
-
-def _check_horizon(horizon: Any) -> int:
-    if (
-        isinstance(horizon, (bool, np.bool_))
-        or not isinstance(horizon, numbers.Integral)
-        or horizon < 1
-    ):
-        raise ValueError(f"horizon must be a positive int, got {horizon!r}.")
-    return int(horizon)
 
 
 def _check_coverage(intervals: Any) -> float | None:
@@ -225,46 +172,6 @@ def _check_coverage(intervals: Any) -> float | None:
     return float(intervals)
 
 
-def _check_errors(errors: Any) -> str:
-    if errors not in ("raise", "skip"):
-        raise ValueError(f"errors must be 'raise' or 'skip', got {errors!r}.")
-    return errors
-
-
-def _check_n_jobs(n_jobs: Any) -> int | None:
-    if n_jobs is None:
-        return None
-    if (
-        isinstance(n_jobs, (bool, np.bool_))
-        or not isinstance(n_jobs, numbers.Integral)
-        or n_jobs == 0
-    ):
-        raise ValueError(
-            f"n_jobs must be a non-zero int (-1: all cores) or None, got {n_jobs!r}."
-        )
-    return int(n_jobs)
-
-
-def _resolve_random_state(random_state: Any) -> int | None:
-    """None, a non-negative int, or one int drawn here from a generator."""
-    if random_state is None:
-        return None
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(0, 2**31 - 1))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(0, 2**31 - 1))
-    if (
-        isinstance(random_state, (bool, np.bool_))
-        or not isinstance(random_state, numbers.Integral)
-        or random_state < 0
-    ):
-        raise ValueError(
-            "random_state must be None, a non-negative int, a "
-            f"numpy RandomState or Generator, got {random_state!r}."
-        )
-    return int(random_state)
-
-
 def _accepts(method: Any, name: str) -> bool:
     try:
         return name in inspect.signature(method).parameters
@@ -273,15 +180,8 @@ def _accepts(method: Any, name: str) -> bool:
 
 
 def _check_forecaster(forecaster: Any) -> Any:
-    if forecaster is None:
-        return BPForecaster()
-    for method in ("fit", "predict"):
-        if not callable(getattr(forecaster, method, None)):
-            raise TypeError(
-                f"forecaster must have fit(y[, exog]) and predict(steps[, exog]); "
-                f"{type(forecaster).__name__} has no {method}()."
-            )
-    return forecaster
+    """The forecaster to clone per series (validated by the constraints)."""
+    return BPForecaster() if forecaster is None else forecaster
 
 
 def _params(estimator: Any) -> dict:
@@ -547,9 +447,7 @@ def _new_datetime_index(
             f"{len(times)} values are too few to infer the frequency of "
             f"{time_col!r}; pass freq= (e.g. 'MS')."
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        inferred = pd.infer_freq(times)
+    inferred = infer_freq(pd.DatetimeIndex(times))
     if inferred is None:
         raise _Invalid(
             f"the {time_col!r} values are not regularly spaced (gaps?); fill the "
@@ -976,6 +874,32 @@ class MultiSeriesForecaster(BaseEstimator):
     True
     """
 
+    _parameter_constraints: dict = {
+        "forecaster": [HasMethods(["fit", "predict"]), None],
+        "global_model": ["boolean"],
+        "regressor": [HasMethods(["fit", "predict"]), None],
+        "lags": [
+            StrOptions({"auto"}),
+            Interval(numbers.Integral, 1, None, closed="left"),
+            "array-like",
+        ],
+        "exog_lags": ["array-like"],
+        "id_col": [Hashable],
+        "time_col": [Hashable],
+        "target_col": [Hashable],
+        "exog_cols": ["array-like", str, None],
+        "freq": [str, pd.DateOffset, None],
+        "n_jobs": [
+            Interval(numbers.Integral, None, -1, closed="right"),
+            Interval(numbers.Integral, 1, None, closed="left"),
+            None,
+        ],
+        "backend": [str, None],
+        "progress": ["boolean"],
+        "random_state": ["random_state", np.random.Generator],
+        "errors": [StrOptions({"raise", "skip"})],
+    }
+
     def __init__(
         self,
         forecaster: Any = None,
@@ -1045,7 +969,8 @@ class MultiSeriesForecaster(BaseEstimator):
         >>> sorted(m.fit(data).models_)
         ['a', 'b']
         """
-        errors = _check_errors(self.errors)
+        self._validate_params()
+        errors = self.errors
         for name in _FITTED_ATTRIBUTES:
             self.__dict__.pop(name, None)
         split = self._split(data)
@@ -1104,7 +1029,7 @@ class MultiSeriesForecaster(BaseEstimator):
         ]
         results, failures = _execute(
             tasks,
-            _check_n_jobs(self.n_jobs),
+            self.n_jobs,
             self.backend,
             self.progress,
             errors,
@@ -1122,8 +1047,6 @@ class MultiSeriesForecaster(BaseEstimator):
         if not series:
             raise ValueError("no usable series to fit the global model on.")
         if isinstance(self.lags, str):
-            if self.lags != "auto":
-                raise ValueError(f"lags must be 'auto', an int or ints: {self.lags!r}.")
             typical = int(np.median([len(s.y) for s in series]))
             season = infer_season_length(series[0].y.index)
             lags = auto_lags(typical, season)
@@ -1219,9 +1142,9 @@ class MultiSeriesForecaster(BaseEstimator):
         L, lags, exog_lags = self._max_lag, self.lags_, self.exog_lags_
         loc = np.array([self._scales[s.position][0] for s in series])
         scale = np.array([self._scales[s.position][1] for s in series])
-        Z = np.full((len(series), L + horizon), np.nan)
+        Z = np.empty((len(series), L))
         for i, s in enumerate(series):
-            Z[i, :L] = (s.y.to_numpy()[-L:] - loc[i]) / scale[i]
+            Z[i] = (s.y.to_numpy()[-L:] - loc[i]) / scale[i]
         E = None
         if exog_lags is not None:
             E = np.full((len(series), L + horizon, len(self._exog_cols)), np.nan)
@@ -1229,14 +1152,15 @@ class MultiSeriesForecaster(BaseEstimator):
                 E[i, :L] = s.exog.to_numpy()[-L:]
                 if future is not None:
                     E[i, L:] = future[s.position].to_numpy()
-        for step in range(horizon):
-            t = L + step
-            cols = [Z[:, t - lag] for lag in lags]
-            if E is not None:
-                for j in range(E.shape[2]):
-                    cols += [E[:, t - lag, j] for lag in exog_lags]
-            Z[:, t] = np.ravel(self.regressor_.predict(np.column_stack(cols)))
-        values = Z[:, L:] * scale[:, None] + loc[:, None]
+        forecast = closed_loop(
+            self.regressor_.predict,
+            Z,
+            horizon,
+            lags,
+            exog=E,
+            exog_lags=exog_lags,
+        )
+        values = forecast * scale[:, None] + loc[:, None]
         positions = [s.position for s in series]
         cache: dict = {}
         indexes = [_future_times(s.y.index, horizon, cache) for s in series]
@@ -1293,7 +1217,7 @@ class MultiSeriesForecaster(BaseEstimator):
             )
         horizon = _check_horizon(horizon)
         coverage = _check_coverage(intervals)
-        errors = _check_errors(self.errors)
+        errors = self.errors
         split = _Split(
             list(self._fitted.values()),
             [],
@@ -1395,7 +1319,7 @@ class MultiSeriesForecaster(BaseEstimator):
             )
         results, failures = _execute(
             tasks,
-            _check_n_jobs(self.n_jobs),
+            self.n_jobs,
             self.backend,
             self.progress,
             errors,
@@ -1556,7 +1480,6 @@ def forecast_many(
     """
     horizon = _check_horizon(horizon)
     coverage = _check_coverage(intervals)
-    errors = _check_errors(errors)
     model = MultiSeriesForecaster(
         forecaster,
         id_col=id_col,
@@ -1570,6 +1493,7 @@ def forecast_many(
         random_state=random_state,
         errors=errors,
     )
+    model._validate_params()
     split = model._split(data)
     failures = list(split.failures)
     if errors == "raise" and failures:

@@ -15,8 +15,10 @@ This module plays the part of MATLAB's ``preparets`` for ``narnet`` /
   of the series: the starting point of a recursive (MATLAB: closed-loop)
   forecast.
 * :class:`RollingOriginSplit` is a rolling-origin (time-series) splitter for
-  scikit-learn's ``cv=`` argument. For a single train/validation/test block
-  division use :func:`bpforecast.estimators.division.divideblock`.
+  scikit-learn's ``cv=`` argument (it lives in
+  :mod:`bpforecast.evaluation.splitters`; re-exported here). For a single
+  train/validation/test block division use
+  :func:`bpforecast.estimators.division.divideblock`.
 
 MATLAB correspondence (lags are MATLAB's delays):
 
@@ -44,17 +46,16 @@ Examples
 
 from __future__ import annotations
 
-import numbers
-import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from pandas.tseries.frequencies import to_offset
-from sklearn.model_selection import BaseCrossValidator
+
+from ..evaluation.splitters import RollingOriginSplit
+from .series import check_horizon, check_time_index, is_int, next_label
 
 __all__ = ["RollingOriginSplit", "last_window", "make_windows", "normalize_lags"]
 
@@ -66,17 +67,11 @@ _LONG_COLUMNS = ("unique_id", "ds", "y")
 # ----------------------------------------------------------------------------
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(
-        value, (bool, np.bool_)
-    )
-
-
 def _check_lags(lags: Any, name: str, allow_zero: bool) -> np.ndarray:
     lowest = 0 if allow_zero else 1
     if isinstance(lags, (bool, np.bool_)):
         raise ValueError(f"{name} must be an int or a sequence of ints, got {lags!r}.")
-    if _is_int(lags):
+    if is_int(lags):
         if lags < 1:
             raise ValueError(
                 f"{name} as an int L means the lags 1..L; it must be >= 1, got {lags}."
@@ -148,12 +143,6 @@ def _check_exog_lags(exog_lags: Any, exog: Any) -> np.ndarray | None:
     return _check_lags(exog_lags, "exog_lags", allow_zero=True)
 
 
-def _check_horizon(horizon: Any) -> int:
-    if not _is_int(horizon) or horizon < 1:
-        raise ValueError(f"horizon must be a positive int, got {horizon!r}.")
-    return int(horizon)
-
-
 # ----------------------------------------------------------------------------
 # input parsing
 # ----------------------------------------------------------------------------
@@ -174,57 +163,6 @@ def _finite(values: Any, name: str) -> np.ndarray:
             "(windows are never built across missing values)."
         )
     return arr
-
-
-def _infer_freq(index: pd.DatetimeIndex) -> Any:
-    """The frequency of a datetime index (its own, else inferred), or None."""
-    if index.freq is not None:
-        return index.freq
-    if len(index) < 3:
-        return None
-    with warnings.catch_warnings():
-        # pandas 3 warns that infer_freq will return an offset, not a string;
-        # either is fine here (to_offset takes both).
-        warnings.filterwarnings("ignore", message=".*infer_freq.*")
-        freq = pd.infer_freq(index)
-    return None if freq is None else to_offset(freq)
-
-
-def _check_time_index(index: pd.Index, name: str) -> None:
-    """Refuse indexes whose positions do not measure time in equal steps."""
-    if isinstance(index, pd.RangeIndex):
-        if index.step < 0:
-            raise ValueError(f"{name} index must be increasing.")
-        return
-    if isinstance(index, pd.MultiIndex):
-        raise ValueError(
-            f"{name} has a MultiIndex; pass several series as a wide DataFrame "
-            "(one column per series) or in long format (unique_id, ds, y)."
-        )
-    if not index.is_unique:
-        raise ValueError(f"{name} index has repeated labels.")
-    ordered = isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) or (
-        index.dtype.kind in "iuf"
-    )
-    if not ordered:
-        return
-    if not index.is_monotonic_increasing:
-        raise ValueError(f"{name} index must be sorted in increasing time order.")
-    hint = (
-        "lags count observations, so gaps would misalign the windows; fill the "
-        "gaps, or pass the values without their index (.to_numpy()) if counting "
-        "observations is what you mean."
-    )
-    if isinstance(index, pd.DatetimeIndex):
-        if len(index) >= 3 and _infer_freq(index) is None:
-            raise ValueError(f"{name} index is not regularly spaced: {hint}")
-    elif isinstance(index, pd.PeriodIndex):
-        if len(index) >= 2 and np.any(np.diff(index.asi8) != 1):
-            raise ValueError(f"{name} index has missing periods: {hint}")
-    elif len(index) >= 3:
-        steps = np.diff(index.to_numpy(dtype=np.float64))
-        if not np.allclose(steps, steps[0]):
-            raise ValueError(f"{name} index is not regularly spaced: {hint}")
 
 
 @dataclass
@@ -290,7 +228,7 @@ def _panel(y: Any, exog: Any) -> _Panel:
     if _is_long(y):
         return _long_panel(y, exog)
     if isinstance(y, pd.DataFrame):
-        _check_time_index(y.index, "y")
+        check_time_index(y.index, "y")
         values = _finite(y, "y")
         if values.shape[1] == 0:
             raise ValueError("y has no columns (no series).")
@@ -305,7 +243,7 @@ def _panel(y: Any, exog: Any) -> _Panel:
         time_name = "time" if y.index.name is None else y.index.name
         return _Panel(series, True, ("series", time_name), names)
     if isinstance(y, pd.Series):
-        _check_time_index(y.index, "y")
+        check_time_index(y.index, "y")
         values = _finite(y, "y")
         index = y.index
         pandas_index = y.index
@@ -348,7 +286,7 @@ def _long_panel(df: pd.DataFrame, exog: Any) -> _Panel:
     for key, pos in groups.items():
         pos = pos[np.argsort(ds[pos], kind="stable")]
         index = pd.Index(ds[pos], name="ds")
-        _check_time_index(index, f"y (series {key!r})")
+        check_time_index(index, f"y (series {key!r})")
         series.append(_Series(key, index, values[pos], None if ex is None else ex[pos]))
     return _Panel(series, True, ("unique_id", "ds"), names)
 
@@ -500,7 +438,7 @@ def make_windows(
     2     1.0        12.0        11.0
     """
     lags = normalize_lags(lags)
-    horizon = _check_horizon(horizon)
+    horizon = check_horizon(horizon)
     exog_lags = _check_exog_lags(exog_lags, exog)
     panel = _panel(y, exog)
     max_lag = int(lags[-1])
@@ -534,25 +472,6 @@ def make_windows(
     X = _stack(panel, x_blocks, indexes, x_columns)
     Y = _stack(panel, y_blocks, indexes, y_columns)
     return X, Y
-
-
-def _next_label(index: pd.Index) -> Any:
-    """The label one step after the end of a regular index (None if unknown)."""
-    if isinstance(index, pd.RangeIndex):
-        return index[-1] + index.step
-    if isinstance(index, pd.PeriodIndex):
-        return index[-1] + 1
-    if isinstance(index, pd.DatetimeIndex):
-        freq = _infer_freq(index)
-        if freq is not None:
-            return index[-1] + freq
-        if len(index) >= 2:
-            return index[-1] + (index[-1] - index[-2])
-        return pd.NaT
-    if index.dtype.kind in "iuf":
-        step = index[-1] - index[-2] if len(index) >= 2 else 1
-        return index[-1] + step
-    return None
 
 
 def _future_rows(future_exog: Any, panel: _Panel) -> dict:
@@ -729,210 +648,6 @@ def last_window(
                     future[s.key][j] if k == 0 else s.exog[n - k, j] for k in exog_lags
                 ]
         blocks.append(np.asarray(row, dtype=np.float64).reshape(1, -1))
-        label = _next_label(s.index)
+        label = next_label(s.index)
         indexes.append(pd.Index([label], name=s.index.name))
     return _stack(panel, blocks, indexes, x_columns)
-
-
-# ----------------------------------------------------------------------------
-# cross-validation
-# ----------------------------------------------------------------------------
-
-
-def _check_param(value: Any, name: str, minimum: int, optional: bool) -> None:
-    if value is None and optional:
-        return
-    if not _is_int(value) or value < minimum:
-        what = "a positive int" if minimum == 1 else f"an int >= {minimum}"
-        none = " or None" if optional else ""
-        raise ValueError(f"{name} must be {what}{none}, got {value!r}.")
-
-
-def _n_samples(X: Any) -> int:
-    if X is None:
-        raise ValueError("X is needed to know the number of samples.")
-    shape = getattr(X, "shape", None)
-    if shape is not None and len(shape) >= 1:
-        return int(shape[0])
-    return len(X)
-
-
-class RollingOriginSplit(BaseCrossValidator):
-    """Rolling-origin (time-ordered) cross-validation for ``cv=``.
-
-    Each fold trains on samples before an origin ``e`` and tests on the
-    ``horizon`` consecutive samples that start ``gap`` samples later:
-    ``train = [e - max_train_size, e)`` (from 0 when ``max_train_size`` is
-    None: an expanding window), ``test = [e + gap, e + gap + horizon)``. The
-    origin moves forward by ``step`` samples per fold. Samples must be rows
-    in time order (e.g. ``make_windows`` on a single series); ``groups`` is
-    ignored.
-
-    Where the origins are:
-
-    * ``initial`` given: the first origin is ``initial`` (the size of the
-      first training set); then ``n_splits`` folds, or as many as fit when
-      ``n_splits`` is None. Samples after the last test fold go unused.
-    * ``initial`` None: the last test fold ends at the last sample and
-      ``n_splits`` (default 5) folds are counted back from there.
-
-    Parameters
-    ----------
-    n_splits : int, optional
-        Number of folds (>= 1). Default: 5 without ``initial``, else as many
-        as fit.
-    initial : int, optional
-        Number of training samples in the first fold (>= 1).
-    horizon : int, default=1
-        Number of test samples per fold.
-    step : int, optional
-        Samples the origin moves per fold; default ``horizon`` (test folds
-        touch without overlapping).
-    max_train_size : int, optional
-        Keep only the last ``max_train_size`` samples before the origin for
-        training (a rolling window). Default: all of them (expanding).
-    gap : int, default=0
-        Samples left out between the end of training and the start of the
-        test fold. With windows from ``make_windows(..., horizon=H)``, use
-        ``gap >= H - 1`` so that no training target lies at or after the
-        first test row's time.
-
-    Raises
-    ------
-    ValueError
-        On construction, for a parameter that is not an int of the right
-        range; in ``split``, when the folds do not fit in the samples.
-
-    See Also
-    --------
-    bpforecast.estimators.division.divideblock : one train/validation/test division.
-    sklearn.model_selection.TimeSeriesSplit : scikit-learn's version.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from bpforecast.forecasting.windowing import RollingOriginSplit
-    >>> cv = RollingOriginSplit(n_splits=3, horizon=2)
-    >>> for train, test in cv.split(np.zeros((10, 1))):
-    ...     print(train.tolist(), test.tolist())
-    [0, 1, 2, 3] [4, 5]
-    [0, 1, 2, 3, 4, 5] [6, 7]
-    [0, 1, 2, 3, 4, 5, 6, 7] [8, 9]
-    >>> cv = RollingOriginSplit(initial=4, max_train_size=3, gap=1)
-    >>> for train, test in cv.split(np.zeros((8, 1))):
-    ...     print(train.tolist(), test.tolist())
-    [1, 2, 3] [5]
-    [2, 3, 4] [6]
-    [3, 4, 5] [7]
-
-    It plugs into scikit-learn's model selection:
-
-    >>> from sklearn.linear_model import Ridge
-    >>> from sklearn.model_selection import cross_val_score
-    >>> X, y = np.arange(40.0).reshape(-1, 1), 2 * np.arange(40.0)
-    >>> cross_val_score(Ridge(), X, y, cv=RollingOriginSplit(3, horizon=5)).shape
-    (3,)
-    """
-
-    def __init__(
-        self,
-        n_splits: int | None = None,
-        initial: int | None = None,
-        horizon: int = 1,
-        step: int | None = None,
-        max_train_size: int | None = None,
-        gap: int = 0,
-    ) -> None:
-        _check_param(n_splits, "n_splits", 1, optional=True)
-        _check_param(initial, "initial", 1, optional=True)
-        _check_param(horizon, "horizon", 1, optional=False)
-        _check_param(step, "step", 1, optional=True)
-        _check_param(max_train_size, "max_train_size", 1, optional=True)
-        _check_param(gap, "gap", 0, optional=False)
-        self.n_splits = n_splits
-        self.initial = initial
-        self.horizon = horizon
-        self.step = step
-        self.max_train_size = max_train_size
-        self.gap = gap
-
-    def _origins(self, n: int) -> np.ndarray:
-        h, gap = self.horizon, self.gap
-        step = self.horizon if self.step is None else self.step
-        setup = f"horizon={h}, step={step}, gap={gap}"
-        if self.initial is None:
-            k = 5 if self.n_splits is None else self.n_splits
-            first = n - gap - h - (k - 1) * step
-            if first < 1:
-                raise ValueError(
-                    f"cannot make {k} folds ({setup}) from {n} samples: the "
-                    f"first training set would have {first} samples. Use fewer "
-                    "folds, a smaller horizon/step/gap, or more data."
-                )
-            return first + step * np.arange(k)
-        first = self.initial
-        room = n - gap - h - first
-        fit = room // step + 1 if room >= 0 else 0
-        k = fit if self.n_splits is None else self.n_splits
-        if fit < 1 or k > fit:
-            raise ValueError(
-                f"cannot make {k if self.n_splits is not None else 'any'} folds "
-                f"({setup}, initial={first}) from {n} samples: at most {fit} fit."
-            )
-        return first + step * np.arange(k)
-
-    def split(
-        self, X: Any, y: Any = None, groups: Any = None
-    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Generate ``(train, test)`` index arrays, in time order.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-            Only its number of rows is used.
-        y, groups : ignored
-            For compatibility with scikit-learn.
-
-        Yields
-        ------
-        train, test : numpy.ndarray of int
-            Positions of the training and test samples of one fold.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from bpforecast.forecasting.windowing import RollingOriginSplit
-        >>> [t.tolist() for _, t in RollingOriginSplit(2).split(np.zeros(5))]
-        [[3], [4]]
-        """
-        n = _n_samples(X)
-        for origin in self._origins(n):
-            start = 0
-            if self.max_train_size is not None:
-                start = max(0, int(origin) - self.max_train_size)
-            test_start = int(origin) + self.gap
-            yield (
-                np.arange(start, int(origin)),
-                np.arange(test_start, test_start + self.horizon),
-            )
-
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """Number of folds.
-
-        ``X`` is needed only when ``initial`` is given without ``n_splits``
-        (the count then depends on the number of samples).
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from bpforecast.forecasting.windowing import RollingOriginSplit
-        >>> RollingOriginSplit().get_n_splits()
-        5
-        >>> RollingOriginSplit(initial=6, horizon=2).get_n_splits(np.zeros(10))
-        2
-        """
-        if self.n_splits is not None:
-            return self.n_splits
-        if self.initial is None:
-            return 5
-        return len(self._origins(_n_samples(X)))

@@ -1,4 +1,4 @@
-"""Reading and writing: the pickle-free model format.
+"""Reading and writing: the pickle-free model format, CSV series.
 
 Examples
 --------
@@ -7,6 +7,7 @@ Examples
 True
 """
 
+from .csv import load_series
 from .persistence import load, save
 
-__all__ = ["load", "save"]
+__all__ = ["load", "load_series", "save"]
