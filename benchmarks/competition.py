@@ -497,6 +497,15 @@ def run_subset(
     else:
         from joblib import Parallel, delayed
 
+        try:  # joblib >= 1.5 uses the cloudpickle package, older its own copy
+            import cloudpickle
+        except ImportError:
+            from joblib.externals import cloudpickle
+
+        # Ship this file's functions by value: workers may not be able to
+        # import it by name (it is a script, or loaded from its path).
+        if __name__ != "__main__" and __name__ in sys.modules:
+            cloudpickle.register_pickle_by_value(sys.modules[__name__])
         rows = Parallel(n_jobs=jobs, batch_size=4)(
             delayed(run_local_series)(s, local, threads) for s in series
         )
