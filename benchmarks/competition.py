@@ -733,6 +733,7 @@ def main(argv: list[str] | None = None) -> dict:
         + (f"; first {max_series} series of each subset" if max_series else "")
         + ("; quick (1 network)" if args.quick else "")
     )
+    load_before = _load_average()
     start_all = time.perf_counter()
     results = {}
     for name in subsets:
@@ -766,8 +767,14 @@ def main(argv: list[str] | None = None) -> dict:
         "\nSeries that fell back to Naive2: "
         + ", ".join(f"{m} {n}" for m, n in fallbacks.items())
     )
+    load_after = _load_average()
     print(f"Total wall time: {wall:.1f} s")
     print(machine)
+    print(
+        f"Load average (1 min) before / after: {load_before} / {load_after} "
+        f"(on {os.cpu_count()} cores; other processes slow the timings)"
+    )
+    machine_info["load_average_before_after"] = [load_before, load_after]
 
     record = {
         "benchmark": "competition",
@@ -786,6 +793,13 @@ def main(argv: list[str] | None = None) -> dict:
         Path(args.json_out).write_text(text + "\n")
     print(text)
     return record
+
+
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # not on every platform
+        return None
 
 
 def _json_default(value: Any) -> Any:
