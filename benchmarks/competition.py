@@ -97,14 +97,14 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from bpforecast import BPForecaster  # noqa: E402
-from bpforecast.baselines import (  # noqa: E402
+from bpforecast.evaluation.metrics import mase, smape  # noqa: E402
+from bpforecast.forecasting.baselines import (  # noqa: E402
     ETS,
     FallbackWarning,
     SeasonalNaive,
-    infer_season_length,
 )
-from bpforecast.metrics import mase, smape  # noqa: E402
-from bpforecast.transforms import is_seasonal  # noqa: E402
+from bpforecast.forecasting.series import infer_season_length  # noqa: E402
+from bpforecast.forecasting.transforms import is_seasonal  # noqa: E402
 
 SUBSETS = (
     "M1-yearly",
