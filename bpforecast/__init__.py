@@ -7,13 +7,12 @@ Examples
 (10, 10)
 """
 
+from ._version import __version__
 from .estimators.regressor import BPRegressor
 from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.forecaster import BPForecaster
 from .forecasting.multiseries import MultiSeriesForecaster, forecast_many
 from .io.persistence import load, save
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BPForecaster",

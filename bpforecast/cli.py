@@ -43,6 +43,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
+from ._version import __version__
 from .datasets import list_datasets, load_dataset
 from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.baselines import ETS, SeasonalNaive, Theta, infer_season_length
@@ -52,13 +53,13 @@ from .forecasting.windowing import normalize_lags
 from .io.csv import DATASET_PREFIX, LoadedSeries, load_series, read_future_exog
 from .io.csv import format_time as _format_time
 from .io.csv import note as _note
+from .plotting._backend import PLOT_HINT, _figure
 from .plotting.forecast import plot_forecast
 
 __all__ = ["main", "build_parser", "load_series", "parse_lags"]
 
 PROG = "bpforecast"
 
-PLOT_HINT = "pip install 'bpforecast[plot]'"
 METRIC_COLUMNS = ["smape", "mase", "mae", "rmse"]
 TABLE_ROWS = 12
 
@@ -191,8 +192,6 @@ def build_parser() -> argparse.ArgumentParser:
             "Time-series forecasting with MATLAB-style back-propagation networks."
         ),
     )
-    from . import __version__
-
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}"
     )
@@ -349,22 +348,15 @@ def _make_forecaster(args: argparse.Namespace) -> BPForecaster:
 
 
 def _check_plot_available(path: str | None) -> None:
+    """Fail before any work when ``--plot`` is given without matplotlib."""
     if path is None:
         return
     try:
-        import matplotlib.figure  # noqa: F401
+        _figure()
     except ImportError:
         raise ValueError(
             f"--plot needs matplotlib, which is not installed: {PLOT_HINT}"
         ) from None
-
-
-def _new_figure() -> Any:
-    # The object-oriented API needs no pyplot and no interactive backend.
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, 5), layout="constrained")
-    return fig, fig.add_subplot()
 
 
 def _save_figure(fig: Any, path: str) -> None:
@@ -399,7 +391,7 @@ def _plot_forecast(
     coverage: float,
     title: str,
 ) -> None:
-    fig, ax = _new_figure()
+    fig, ax = _figure()
     plot_forecast(
         data.y,
         table,
@@ -525,7 +517,7 @@ def _metrics_table(results: dict[str, BacktestResult]) -> str:
 def _plot_backtest(
     path: str, data: LoadedSeries, result: BacktestResult, initial: int, title: str
 ) -> None:
-    fig, ax = _new_figure()
+    fig, ax = _figure()
     y = data.y
     horizon = int(result.folds["step"].max())
     context = max(2 * horizon, 24)

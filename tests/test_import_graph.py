@@ -303,33 +303,9 @@ def test_graph_builder_resolves_relative_and_lazy_imports(tmp_path):
     assert "pkg.b (line 2): from .a import f" in text
 
 
-# Edges that close a cycle in other engineers' files, known when this test
-# was written: (importing module, imported module). They are left out of
-# the graph, so that any *other* cycle fails; one that is gone only warns
-# (delete its entry).
-KNOWN_CYCLE_EDGES: set[tuple[str, str]] = {
-    # bpforecast/io/persistence.py, inside save(): `from .. import __version__`,
-    # while bpforecast/__init__.py imports `from .io.persistence import load,
-    # save` (bpforecast -> bpforecast.io.persistence -> bpforecast). The
-    # version could live in a small module both import (e.g. _version.py).
-    ("bpforecast.io.persistence", "bpforecast"),
-}
-
-
 def test_the_package_has_no_import_cycles():
     graph, imports = build_graph(ROOT)
     assert len(graph) > 50 and "bpforecast.nn.network" in graph
-    present = {(a, b) for a, targets in graph.items() for b in targets}
-    gone = KNOWN_CYCLE_EDGES - present
-    if gone:
-        warnings.warn(
-            f"known cycle edges gone, delete from KNOWN_CYCLE_EDGES: {sorted(gone)}",
-            stacklevel=1,
-        )
-    graph = {
-        a: targets - {b for s, b in KNOWN_CYCLE_EDGES if s == a}
-        for a, targets in graph.items()
-    }
     cycles = find_cycles(graph)
     report = "\n\n".join(format_cycle(c, imports) for c in cycles)
     assert not cycles, f"import cycles in bpforecast:\n\n{report}"

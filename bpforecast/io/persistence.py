@@ -103,6 +103,7 @@ import numpy as np
 import pandas as pd
 from numpy.lib import format as npy_format
 
+from .._version import __version__
 from ..estimators.regressor import BPRegressor
 from ..forecasting.forecaster import BPForecaster
 from ..forecasting.transforms import LogTransform, SeasonalAdjustment
@@ -510,8 +511,6 @@ def _dump_json(obj: Any) -> bytes:
 
 def _versions() -> dict:
     import sklearn
-
-    from .. import __version__
 
     return {
         "bpforecast": __version__,

@@ -29,3 +29,24 @@ def _pyplot() -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(f"plotting needs matplotlib: {PLOT_HINT}") from exc
     return plt
+
+
+def _figure(figsize: tuple[float, float] = (10, 5)) -> tuple[Any, Any]:
+    """A figure and its axes without pyplot, or the same ImportError.
+
+    The object-oriented API needs no interactive backend, which suits the
+    command line and servers: the figure is only ever saved to a file.
+
+    Examples
+    --------
+    >>> from bpforecast.plotting._backend import _figure
+    >>> fig, ax = _figure()
+    >>> type(fig).__name__, len(fig.axes)
+    ('Figure', 1)
+    """
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(f"plotting needs matplotlib: {PLOT_HINT}") from exc
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
