@@ -5,8 +5,9 @@ backtest result all answer ``summary()`` the same way, as statsmodels'
 results do: with a :class:`Summary` that prints as text, renders as a table
 in a notebook (``_repr_html_``) and offers ``as_text()`` and ``as_html()``.
 
-A :class:`Summary` is built from a title and sections of ``(label, value)``
-rows, so the text and the HTML say the same thing. It is also a ``str`` (its
+A :class:`Summary` is built from a title and sections, each a list of
+``(label, value)`` rows or a table (a pandas DataFrame), so the text and the
+HTML say the same thing. It is also a ``str`` (its
 text), so code written when ``summary()`` returned a string keeps working.
 
 Examples
@@ -32,6 +33,8 @@ import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+import pandas as pd
 
 __all__ = ["Results", "Summary", "format_value"]
 
@@ -63,8 +66,9 @@ class Summary(str):
     Parameters
     ----------
     title : str
-    sections : sequence of (heading or None, rows)
-        ``rows`` is a sequence of ``(label, value)`` pairs.
+    sections : sequence of (heading or None, rows or DataFrame)
+        ``rows`` is a sequence of ``(label, value)`` pairs; a DataFrame is
+        shown as a table.
     notes : iterable of str
         Lines printed after the sections.
     width : int
@@ -81,25 +85,37 @@ class Summary(str):
     """
 
     title: str
-    sections: list[tuple[str | None, list[tuple[str, Any]]]]
+    sections: list[tuple[str | None, list[tuple[str, Any]] | pd.DataFrame]]
     notes: list[str]
 
     def __new__(
         cls,
         title: str,
-        sections: Sequence[tuple[str | None, Rows]],
+        sections: Sequence[tuple[str | None, Rows | pd.DataFrame]],
         notes: Iterable[str] = (),
         width: int = 50,
     ) -> Summary:
-        sections = [(heading, list(rows)) for heading, rows in sections]
+        sections = [
+            (heading, rows if isinstance(rows, pd.DataFrame) else list(rows))
+            for heading, rows in sections
+        ]
         notes = list(notes)
         label_width = max(
-            [len(str(label)) + 1 for _, rows in sections for label, _ in rows] + [1]
+            [
+                len(str(label)) + 1
+                for _, rows in sections
+                if not isinstance(rows, pd.DataFrame)
+                for label, _ in rows
+            ]
+            + [1]
         )
         lines = [title, "=" * width]
         for heading, rows in sections:
             if heading is not None:
                 lines += [heading, "-" * width]
+            if isinstance(rows, pd.DataFrame):
+                lines += rows.to_string(float_format=format_value).splitlines()
+                continue
             for label, value in rows:
                 text = format_value(value)
                 pad = max(width - label_width, len(text))
@@ -138,6 +154,10 @@ class Summary(str):
         for heading, rows in self.sections:
             if heading is not None:
                 parts.append(f'<tr><th colspan="2">{html.escape(heading)}</th></tr>')
+            if isinstance(rows, pd.DataFrame):
+                table = rows.to_html(float_format=format_value, border=0)
+                parts.append(f'<tr><td colspan="2">{table}</td></tr>')
+                continue
             for label, value in rows:
                 parts.append(
                     f"<tr><td>{html.escape(str(label))}</td>"

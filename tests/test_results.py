@@ -70,3 +70,40 @@ def test_relative_error_report_is_a_results_object():
     assert cells[cells.index("Solver") + 1] == "traingdx"
     assert cells[cells.index("Stop reason") + 1] == model.stop_reason_
     assert str(report) == summary.as_text()
+
+
+def test_backtest_result_is_a_results_object():
+    from bpforecast.datasets import load_nile
+    from bpforecast.evaluation.backtesting import backtest
+    from bpforecast.forecasting.baselines import Naive
+
+    y = load_nile()
+    result = backtest(Naive(), y, initial=80, horizon=5, step=5)
+    assert isinstance(result, Results)
+    summary = result.summary()
+    # The naive forecast's MAE, computed here from the series itself.
+    values = y.to_numpy()
+    maes = [
+        np.mean(np.abs(values[o : o + 5] - values[o - 1])) for o in (80, 85, 90, 95)
+    ]
+    row = next(ln for ln in summary.splitlines() if ln.startswith("mae:"))
+    assert float(row.split()[-1]) == pytest.approx(np.mean(maes), rel=1e-5)
+    html = result._repr_html_()
+    assert "<table" in html and "Per-fold spread" in html
+    assert result.to_frame().equals(result.folds)
+
+
+def test_pruning_report_is_a_results_object():
+    from bpforecast.pruning import prune_units
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 2))
+    y = X[:, 0] - X[:, 1]
+    model = BPRegressor((4,), solver="trainlm", epochs=20, random_state=0)
+    _, report = prune_units(model.fit(X, y), X[150:], y[150:], X_train=X)
+    assert isinstance(report, Results)
+    text = str(report)
+    assert text.splitlines()[0] == "Pruning report: removal of redundant hidden units"
+    for when in ("before", "pruned", "after"):
+        assert any(line.startswith(when) for line in text.splitlines())
+    assert report._repr_html_().count("<table") == 3

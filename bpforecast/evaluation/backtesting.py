@@ -31,12 +31,13 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 
 from ..forecasting.series import check_positive_int, infer_season_length
+from ..results import Results, Summary
 from . import metrics as metric_functions
 from .splitters import RollingOriginSplit
 
 
 @dataclass
-class BacktestResult:
+class BacktestResult(Results):
     """Per-fold forecasts and their accuracy.
 
     Attributes
@@ -64,8 +65,14 @@ class BacktestResult:
     fold_metrics: pd.DataFrame
     metrics: pd.Series
 
-    def summary(self) -> str:
-        """A short readable summary.
+    def summary(self) -> Summary:
+        """The mean of each metric over the folds, and the folds' spread.
+
+        Returns
+        -------
+        Summary
+            Prints as text (it is a ``str``) and renders as a table in a
+            notebook.
 
         Examples
         --------
@@ -78,9 +85,28 @@ class BacktestResult:
         """
         n_folds = int(self.folds["fold"].nunique())
         horizon = int(self.folds["step"].max())
-        lines = [f"Backtest: {n_folds} folds, horizon {horizon}"]
-        lines += [f"  {name:<6} {value:12.4f}" for name, value in self.metrics.items()]
-        return "\n".join(lines)
+        spread = self.fold_metrics.agg(["mean", "std", "min", "max"]).T
+        return Summary(
+            f"Backtest: {n_folds} folds, horizon {horizon}",
+            [
+                ("Metrics, mean of the folds", list(self.metrics.items())),
+                ("Per-fold spread", spread),
+            ],
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-fold forecasts and actuals (a copy of :attr:`folds`).
+
+        Examples
+        --------
+        >>> from bpforecast.evaluation.backtesting import backtest
+        >>> from bpforecast.forecasting.baselines import Naive
+        >>> from bpforecast.datasets import load_nile
+        >>> r = backtest(Naive(), load_nile(), initial=80, horizon=5, step=5)
+        >>> list(r.to_frame().columns)
+        ['fold', 'origin', 'time', 'step', 'actual', 'forecast']
+        """
+        return self.folds.copy()
 
 
 def _accepts_exog(method) -> bool:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..results import Results, Summary
+
 _ERROR_COLUMNS = ("train_mse", "val_mse", "train_mse_y", "val_mse_y")
 
 
@@ -92,7 +94,7 @@ class LayerPruning:
 
 
 @dataclass
-class PruningReport:
+class PruningReport(Results):
     """Results of :func:`prune_weights` or :func:`prune_units`.
 
     Attributes
@@ -250,8 +252,14 @@ class PruningReport:
         values["retrained"] = self.retrained
         return pd.Series(values, name="value", dtype=object)
 
-    def summary(self) -> str:
-        """A readable text summary.
+    def summary(self) -> Summary:
+        """Settings, the layers pruned and the errors before and after.
+
+        Returns
+        -------
+        Summary
+            Prints as text (it is a ``str``) and renders as tables in a
+            notebook.
 
         Examples
         --------
@@ -264,73 +272,82 @@ class PruningReport:
         >>> print(rep.summary().splitlines()[0])
         Pruning report: principal-component pruning of weights
         """
-        width = 72
         title = {
             "weights": "principal-component pruning of weights",
             "units": "removal of redundant hidden units",
         }[self.method]
-        s = self.settings
-        lines = [f"Pruning report: {title}", "=" * width]
+        s, p = self.settings, self.params
         if self.method == "weights":
-            rule = f"order={s.get('order')}"
+            rule = ("Order", s.get("order"))
         else:
-            rule = f"rel_threshold={s.get('rel_threshold')}"
-        lines.append(
-            f"tol={s.get('tol')} (val mse <= {self.limit:.6g}, scaled), {rule}"
-        )
-        lines.append(
-            f"Training data: {s.get('train_data')} ({s.get('n_train')} samples), "
-            f"validation: {s.get('n_val')} samples"
-        )
-        p = self.params
-        arch_before = _arch_string(self.shapes_before)
-        arch_after = _arch_string(self.shapes_after)
-        lines.append(f"Architecture: {arch_before} -> {arch_after}")
-        lines.append(
-            f"Parameters stored: {p['stored_before']} -> {p['stored_after']}; "
-            f"effective: {p['effective_before']} -> {p['effective_after']} "
-            f"({100 * p['effective_reduction']:.1f} % fewer)"
-        )
-        lines.append("-" * width)
+            rule = ("Relative threshold", s.get("rel_threshold"))
+        settings = [
+            ("Tolerance", s.get("tol")),
+            ("Validation mse limit (scaled)", self.limit),
+            rule,
+            ("Training data", f"{s.get('train_data')} ({s.get('n_train')} samples)"),
+            ("Validation samples", s.get("n_val")),
+            (
+                "Architecture",
+                f"{_arch_string(self.shapes_before)} -> "
+                f"{_arch_string(self.shapes_after)}",
+            ),
+            ("Parameters stored", f"{p['stored_before']} -> {p['stored_after']}"),
+            (
+                "Parameters effective",
+                f"{p['effective_before']} -> {p['effective_after']} "
+                f"({100 * p['effective_reduction']:.1f} % fewer)",
+            ),
+        ]
         what = "directions" if self.method == "weights" else "units"
-        lines.append(
-            f"{'layer':>5} {what:>12} {'removed':>8} {'eff. params':>14} "
-            f"{'val mse before':>15} {'after':>12}"
-        )
         frame = self.to_frame()
-        for i, row in frame.iterrows():
-            if np.isnan(row["n_before"]):
-                counts, removed = "-", "-"
-            else:
-                counts = f"{int(row['n_before'])}->{int(row['n_after'])}"
-                removed = str(int(row["removed"]))
-            params = (
-                f"{int(row['params_effective_before'])}->"
-                f"{int(row['params_effective_after'])}"
-            )
-            lines.append(
-                f"{i:>5} {counts:>12} {removed:>8} {params:>14} "
-                f"{_fmt(row['val_mse_before']):>15} {_fmt(row['val_mse_after']):>12}"
-            )
-        lines.append("-" * width)
-        lines.append(
-            f"{'errors (mse)':<16}{'train':>14}{'validation':>14}"
-            f"{'train (y)':>14}{'val (y)':>14}"
+        layers = pd.DataFrame(
+            {
+                what: [
+                    "-"
+                    if np.isnan(row["n_before"])
+                    else f"{int(row['n_before'])}->{int(row['n_after'])}"
+                    for _, row in frame.iterrows()
+                ],
+                "removed": [
+                    "-" if np.isnan(v) else str(int(v)) for v in frame["removed"]
+                ],
+                "eff. params": [
+                    f"{int(b)}->{int(a)}"
+                    for b, a in zip(
+                        frame["params_effective_before"],
+                        frame["params_effective_after"],
+                        strict=True,
+                    )
+                ],
+                "val mse before": frame["val_mse_before"],
+                "after": frame["val_mse_after"],
+            },
+            index=frame.index,
         )
-        for when in self.errors.index:
-            e = self.errors.loc[when]
-            lines.append(
-                f"{when:<16}{_fmt(e['train_mse']):>14}{_fmt(e['val_mse']):>14}"
-                f"{_fmt(e['train_mse_y']):>14}{_fmt(e['val_mse_y']):>14}"
-            )
+        errors = self.errors.rename(
+            columns={
+                "train_mse": "train",
+                "val_mse": "validation",
+                "train_mse_y": "train (y)",
+                "val_mse_y": "val (y)",
+            }
+        )
+        notes = []
         epochs = s.get("retrain_epochs", 0)
         if epochs:
             verdict = "kept" if self.retrained else "rejected (validation error rose)"
-            lines.append(f"Retraining: up to {epochs} epochs, {verdict}.")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
+            notes.append(f"Retraining: up to {epochs} epochs, {verdict}.")
+        return Summary(
+            f"Pruning report: {title}",
+            [
+                ("Settings", settings),
+                ("Layers", layers),
+                ("Errors (mse; scaled, and in units of y)", errors),
+            ],
+            notes=notes,
+            width=72,
+        )
 
     def plot(self, axes=None):
         """Eigenvalue spectrum per layer and validation error against k.
@@ -399,11 +416,6 @@ class PruningReport:
         if axes is None:
             fig.tight_layout()
         return fig
-
-
-def _fmt(value) -> str:
-    value = float(value)
-    return "nan" if not np.isfinite(value) else f"{value:.5g}"
 
 
 def _arch_string(shapes) -> str:
