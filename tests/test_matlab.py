@@ -637,3 +637,27 @@ def test_example_script_draws_nothing_by_default(tmp_path, monkeypatch, capsys):
     assert out["forecast"].shape == (5,) and np.all(np.isfinite(out["forecast"]))
     assert out["tr"].num_epochs <= 5
     assert not list(tmp_path.rglob("*.png"))
+
+
+def test_narxnet_closeloop_with_longer_input_than_feedback_delays(narx_data):
+    # Input delays 1..3 reach further back than the one feedback delay, so
+    # the closed loop's delay states are padded differently from the test
+    # above; the forecast is checked against rows built by hand.
+    u, y = narx_data
+    net = nn.narxnet([1, 2, 3], [1], 4)
+    net.divideFcn = "divideblock"
+    Xs, Xi, Ai, Ts = nn.preparets(net, u, None, y)
+    net, _ = nn.train(net, Xs, Ts, Xi, Ai, random_state=0)
+    _, Xf, Af = nn.sim(net, Xs, Xi, Ai, return_states=True)
+    netc, Xic, Aic = nn.closeloop(net, Xf, Af)
+    assert Xic.shape == (1, 3) and Aic.shape == (1, 1)
+    future = np.linspace(-1, 1, 5)
+    forecast, Xfc, Afc = nn.sim(netc, future[None, :], Xic, Aic, return_states=True)
+    ys, us = list(y), list(u)
+    for value in future:
+        row = np.array([[ys[-1], us[-1], us[-2], us[-3]]])
+        ys.append(float(net.regressor.predict(row)[0]))
+        us.append(value)
+    np.testing.assert_allclose(forecast[0], ys[-5:], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(Xfc, [us[-3:]], rtol=0, atol=0)
+    np.testing.assert_allclose(Afc, [[ys[-1]]], rtol=0, atol=0)

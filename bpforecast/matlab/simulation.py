@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..forecasting.windowing import last_window
+from ..forecasting.closed_loop import closed_loop
 from .arrays import _empty, _rows, _steps_or_rows
 from .timeseries import _open_loop_features, _open_loop_signals, _original_lags
 
@@ -100,7 +100,7 @@ def sim(
 
 
 def _closed_loop(net: Network, X: Any, Xi: Any, Ai: Any):
-    """Feed the predictions back: one last_window row and one predict per step."""
+    """Feed the predictions back, through the forecasters' one closed loop."""
     if net.removedDelays:
         raise NotImplementedError("closed-loop networks with removed delays.")
     n_x = net._fit_info["n_x"]
@@ -121,23 +121,28 @@ def _closed_loop(net: Network, X: Any, Xi: Any, Ai: Any):
     xi = np.zeros((n_x, 0)) if _empty(Xi) else _rows(Xi, "Xi")
     if xi.shape != (n_x, dx):
         raise ValueError(f"Xi must have shape ({n_x}, {dx}), got {xi.shape}.")
-    depth = max(dx, dy, 1)
-    y_buf = np.concatenate([np.zeros(depth - dy), ai])
-    x_buf = np.hstack([np.zeros((n_x, depth - dx)), xi]).T  # (depth, n_x)
     steps = future.shape[1]
-    out = np.empty((net._fit_info["n_outputs"], steps))
-    for k in range(steps):
-        x_now = future[:, k]
-        kwargs: dict[str, Any] = {}
-        if n_x:
-            kwargs = {"exog": x_buf, "exog_lags": list(ex)}
-            if 0 in ex:
-                kwargs["future_exog"] = x_now
-        row = last_window(y_buf, list(fb), **kwargs).to_numpy()
-        out[:, k] = _predict(net, row)[:, 0]
-        y_buf = np.append(y_buf[1:], out[0, k])
-        if n_x:
-            x_buf = np.vstack([x_buf[1:], x_now[None, :]])
-    Xf = x_buf[x_buf.shape[0] - dx :].T if n_x else np.zeros((0, 0))
-    Af = y_buf[y_buf.size - dy :][None, :]
+    outputs = np.empty((net._fit_info["n_outputs"], steps))
+    step = iter(range(steps))
+
+    def one_step(row: np.ndarray) -> np.ndarray:
+        # Every output is kept; the first (MATLAB's y) is fed back.
+        k = next(step)
+        outputs[:, k] = _predict(net, row)[:, 0]
+        return outputs[:1, k]
+
+    # Align the delay states on one time axis: the series' last dy values and
+    # the input's last dx, padded in front to the longer (pads are never read).
+    depth = max(dx, dy)
+    history = np.concatenate([np.zeros(depth - dy), ai])
+    kwargs: dict[str, Any] = {}
+    if n_x:
+        x_all = np.hstack([np.zeros((n_x, depth - dx)), xi, future])
+        kwargs = {"exog": x_all.T, "exog_lags": list(ex)}
+    y_all = np.concatenate(
+        [history, closed_loop(one_step, history, steps, fb, **kwargs)]
+    )
+    Xf = x_all[:, x_all.shape[1] - dx :] if n_x else np.zeros((0, 0))
+    Af = y_all[y_all.size - dy :][None, :]
+    out = outputs
     return out, Xf, Af
