@@ -14,7 +14,7 @@ import pytest
 
 from bpforecast import BPForecaster, BPRegressor
 from bpforecast.nn.levenberg_marquardt import TrainLM
-from bpforecast.nn.loop import StopCriteria, stop_reasons
+from bpforecast.nn.loop import StopCriteria, stop_reason
 from bpforecast.nn.network import Architecture, forward, gradient, perf
 from bpforecast.nn.passes import ArrayAPIPasses
 from bpforecast.nn.record import HISTORY_COLUMNS
@@ -90,70 +90,50 @@ def test_one_rule_object_for_one_network_and_for_many():
     for k in range(2):
         one, _ = rule.propose(rule.init(1), thetas[k : k + 1], g[k : k + 1])
         np.testing.assert_array_equal(one[0], both[k])
-    accept, retry, state = rule.respond(
-        state, np.array([1.0, 1.0]), np.array([0.9, np.nan])
-    )
-    assert accept.tolist() == [True, False] and not retry.any()
+    accept, retry, state = rule.respond(state, [1.0, 1.0], [0.9, np.nan])
+    assert accept == [True, False] and not any(retry)
     np.testing.assert_allclose(state.lr, [0.105, 0.07])
-    assert state.memory.tolist() == [True, False]
+    assert state.memory == [True, False]
 
 
 def test_levenberg_marquardt_retries_only_the_networks_that_failed():
     rule = LevenbergMarquardt(mu=1.0, mu_max=100.0)
     state = rule.init(3)
-    accept, retry, state = rule.respond(
-        state, np.array([1.0, 1.0, 1.0]), np.array([0.5, 2.0, np.nan])
-    )
-    assert accept.tolist() == [True, False, False]
-    assert retry.tolist() == [False, True, True]
+    accept, retry, state = rule.respond(state, [1.0, 1.0, 1.0], [0.5, 2.0, np.nan])
+    assert accept == [True, False, False]
+    assert retry == [False, True, True]
     np.testing.assert_allclose(state.mu, [0.1, 10.0, 10.0])
     _, retry, state = rule.respond(
-        state, np.ones(3), np.full(3, 2.0), searching=np.array([False, True, True])
+        state, [1.0] * 3, [2.0] * 3, searching=[False, True, True]
     )
-    _, retry, state = rule.respond(state, np.ones(3), np.full(3, 2.0), retry)
-    assert not retry.any()  # mu passed mu_max
+    _, retry, state = rule.respond(state, [1.0] * 3, [2.0] * 3, retry)
+    assert not any(retry)  # mu passed mu_max
     np.testing.assert_allclose(state.mu, [0.1, 1000.0, 1000.0])
-    assert rule.exhausted(state).tolist() == [False, True, True]
+    assert rule.exhausted(state) == [False, True, True]
 
 
 @pytest.mark.parametrize(
-    ("perf", "grad", "val_fail", "exhausted", "epoch", "expected"),
+    ("perf", "grad", "val_fail", "exhausted", "epoch", "elapsed", "expected"),
     [
-        (0.0, 0.0, 9, True, 10, "goal"),
-        (1.0, 0.0, 9, True, 10, "epochs"),
-        (1.0, 0.0, 9, True, 3, "min_grad"),
-        (1.0, 1.0, 9, True, 3, "mu_max"),
-        (1.0, 1.0, 9, False, 3, "max_fail"),
-        (1.0, 1.0, 0, False, 3, ""),
+        (0.0, 0.0, 9, True, 10, 9.0, "goal"),
+        (1.0, 0.0, 9, True, 10, 9.0, "epochs"),
+        (1.0, 0.0, 9, True, 3, 9.0, "time"),
+        (1.0, 0.0, 9, True, 3, 0.0, "min_grad"),
+        (1.0, 1.0, 9, True, 3, 0.0, "mu_max"),
+        (1.0, 1.0, 9, False, 3, 0.0, "max_fail"),
+        (1.0, 1.0, 0, False, 3, 0.0, ""),
     ],
 )
-def test_stop_reasons_follow_matlabs_order(
-    perf, grad, val_fail, exhausted, epoch, expected
+def test_stop_reason_follows_matlabs_order(
+    perf, grad, val_fail, exhausted, epoch, elapsed, expected
 ):
-    criteria = StopCriteria(epochs=10, goal=0.0, min_grad=1e-3, max_fail=6)
-    reasons = stop_reasons(
-        criteria,
-        epoch,
-        0.0,
-        np.array([perf, 1.0]),
-        np.array([grad, 1.0]),
-        np.array([val_fail, 0]),
-        np.array([exhausted, False]),
-        True,
+    criteria = StopCriteria(epochs=10, goal=0.0, min_grad=1e-3, max_fail=6, max_time=1)
+    reason = stop_reason(
+        criteria, epoch, elapsed, perf, grad, val_fail, exhausted, True
     )
-    if expected == "" and epoch < 10:
-        assert reasons is None
-    else:
-        assert reasons[0] == expected
-        assert reasons[1] == ("epochs" if epoch >= 10 else "")
-
-
-def test_time_stops_every_network():
-    criteria = StopCriteria(max_time=1.0)
-    reasons = stop_reasons(
-        criteria, 1, 2.0, np.ones(2), np.ones(2), np.zeros(2), np.zeros(2, bool), False
-    )
-    assert reasons == ["time", "time"]
+    assert reason == expected
+    # Without a validation block max_fail never stops.
+    assert stop_reason(criteria, 3, 0.0, 1.0, 1.0, 9, False, False) == ""
 
 
 def _data(n=150):

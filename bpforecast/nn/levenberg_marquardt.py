@@ -46,10 +46,10 @@ array([[0., 1.],
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 from array_api_compat import array_namespace, device
 
 from .network import Architecture
@@ -344,26 +344,23 @@ class TrainLM:
         (False, 3, 1000.0)
         """
         rule = self.rule()
-        state = LMState(np.array([self.mu]))
+        state = LMState([self.mu])
         system = lm_system(J[None, ...], e[None, ...], theta[None, ...], reg)
-        thetas, perf0 = theta[None, ...], np.array([float(perf)])
+        thetas = theta[None, ...]
         n_trials = n_nonfinite = 0
-        searching = state.mu <= self.mu_max
-        while searching[0]:
+        searching = self.mu <= self.mu_max
+        while searching:
             trial, state = rule.propose(state, thetas, system)
             n_trials += 1
             xp = array_namespace(trial)
+            perf2 = math.nan  # a singular system: no trial to evaluate
             if bool(xp.all(xp.isfinite(trial))):
-                perf2 = np.array([float(evaluate(trial[0, ...]))])
-            else:  # a singular system: no trial to evaluate
-                perf2 = np.array([np.nan])
-            n_nonfinite += int(not np.isfinite(perf2[0]))
-            accept, searching, state = rule.respond(state, perf0, perf2)
-            self.mu = float(state.mu[0])
+                perf2 = float(evaluate(trial[0, ...]))
+            n_nonfinite += not math.isfinite(perf2)
+            accept, retry, state = rule.respond(state, [float(perf)], [perf2])
+            self.mu, searching = state.mu[0], retry[0]
             if accept[0]:
-                return LMStep(
-                    trial[0, ...], float(perf2[0]), True, n_trials, n_nonfinite
-                )
+                return LMStep(trial[0, ...], perf2, True, n_trials, n_nonfinite)
         return LMStep(theta, perf, False, n_trials, n_nonfinite)
 
     def rule(self) -> LevenbergMarquardt:

@@ -81,51 +81,47 @@ class StopCriteria:
     max_time: float | None = None
 
 
-def stop_reasons(
+def stop_reason(
     criteria: StopCriteria,
     epoch: int,
     elapsed: float,
-    perf: np.ndarray,
-    grad_norm: np.ndarray,
-    val_fail: np.ndarray,
-    exhausted: np.ndarray,
+    perf: float,
+    grad_norm: float,
+    val_fail: int,
+    exhausted: bool,
     has_validation: bool,
-) -> list[str] | None:
-    """Why each of K networks stops, in MATLAB's order; None if none stops.
+) -> str:
+    """Why a network stops after this epoch's record, or ``''`` to go on.
 
-    The order of the tests is MATLAB's: ``goal``, ``epochs``, ``time``,
+    The tests run in MATLAB's order: ``goal``, ``epochs``, ``time``,
     ``min_grad``, ``mu_max`` (``exhausted``: trainlm's ``mu`` reached
-    ``mu_max``), ``max_fail`` (only with a validation block). A network
-    that goes on gets ``''``.
+    ``mu_max``), ``max_fail`` (only with a validation block). The loop asks
+    it for every network still training.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from bpforecast.nn.loop import StopCriteria, stop_reasons
+    >>> from bpforecast.nn.loop import StopCriteria, stop_reason
     >>> c = StopCriteria(epochs=10, goal=0.1, min_grad=1e-3)
-    >>> stop_reasons(c, 3, 0.0, np.array([0.05, 1.0, 1.0]), np.array([1.0, 1e-4, 1.0]),
-    ...              np.zeros(3), np.zeros(3, bool), False)
-    ['goal', 'min_grad', '']
-    >>> stop_reasons(c, 3, 0.0, np.ones(1), np.ones(1), np.zeros(1),
-    ...              np.zeros(1, bool), False) is None
-    True
+    >>> stop_reason(c, 3, 0.0, 0.05, 1e-4, 0, False, False)
+    'goal'
+    >>> stop_reason(c, 3, 0.0, 1.0, 1e-4, 0, False, False)
+    'min_grad'
+    >>> stop_reason(c, 3, 0.0, 1.0, 1.0, 0, False, False)
+    ''
     """
-    time_up = criteria.max_time is not None and elapsed > criteria.max_time
-    tests = [
-        ("goal", perf <= criteria.goal),
-        ("epochs", epoch >= criteria.epochs),
-        ("time", time_up),
-        ("min_grad", grad_norm <= criteria.min_grad),
-        ("mu_max", exhausted),
-        ("max_fail", has_validation and val_fail >= criteria.max_fail),
-    ]
-    if not any(np.any(hit) for _, hit in tests):
-        return None
-    reasons = [""] * perf.shape[0]
-    for name, hit in reversed(tests):  # the first test that holds wins
-        for row in np.flatnonzero(np.broadcast_to(hit, perf.shape)):
-            reasons[row] = name
-    return reasons
+    if perf <= criteria.goal:
+        return "goal"
+    if epoch >= criteria.epochs:
+        return "epochs"
+    if criteria.max_time is not None and elapsed > criteria.max_time:
+        return "time"
+    if grad_norm <= criteria.min_grad:
+        return "min_grad"
+    if exhausted:
+        return "mu_max"
+    if has_validation and val_fail >= criteria.max_fail:
+        return "max_fail"
+    return ""
 
 
 class FullBatch:
@@ -200,7 +196,7 @@ class MiniBatches:
 
 
 def _to_host(values: list, on_host: bool = False) -> list:
-    """Host float64 arrays of device arrays of shape (K,) in ONE transfer.
+    """Lists of host floats of device arrays of shape (K,), in ONE transfer.
 
     None stays None. Every host conversion of a device value is a sync;
     stacking them first makes the epoch cost a single one. ``on_host=True``
@@ -210,24 +206,25 @@ def _to_host(values: list, on_host: bool = False) -> list:
     if not present:
         return [None] * len(values)
     if on_host:
-        return [None if v is None else np.asarray(v, dtype=np.float64) for v in values]
+        return [None if v is None else v.tolist() for v in values]
     xp = array_namespace(*present)
-    host = iter(to_numpy(xp.stack(present)).astype(np.float64, copy=False))
+    host = iter(to_numpy(xp.stack(present)).tolist())
     return [None if v is None else next(host) for v in values]
 
 
-def _take(a, rows: np.ndarray):
+def _take(a, rows: list):
     if a is None:
         return None
     if hasattr(a, "take") and not hasattr(a, "shape"):  # a rule state or system
         return a.take(rows)
+    index = np.asarray(rows, dtype=np.intp)
     if isinstance(a, np.ndarray):
-        return a[rows]
+        return a[index]
     xp = array_namespace(a)
-    return xp.take(a, xp.asarray(rows, device=getattr(a, "device", None)), axis=0)
+    return xp.take(a, xp.asarray(index, device=getattr(a, "device", None)), axis=0)
 
 
-def _merge(mask: np.ndarray, new, old):
+def _merge(mask: list, new, old):
     return new.where(mask, old) if hasattr(new, "where") else where_rows(mask, new, old)
 
 
@@ -289,37 +286,39 @@ def run(
     has_validation = passes.held.blocks[0] is not None
     on_host = isinstance(thetas, np.ndarray)
     K = thetas.shape[0]
-    ids = np.arange(K)  # the network of each row still training
     thetas = passes.to_internal(thetas)
     state = rule.init(K)
-    nan = np.full(K, math.nan)
-    perf, grad_norm, vperf, tperf = nan.copy(), nan.copy(), nan.copy(), nan.copy()
-    val_fail = np.zeros(K, dtype=np.int64)
-    best_vperf = np.full(K, math.inf)
-    best_epoch = np.zeros(K, dtype=np.int64)
-    rejected = np.zeros(K, dtype=np.int64)
+    # Host state, one entry per network still training (``ids`` says which).
+    ids = list(range(K))
+    perf, grad_norm = [math.nan] * K, [math.nan] * K
+    vperf, tperf = [math.nan] * K, [math.nan] * K
+    val_fail, best_vperf, best_epoch, rejected = (
+        [0] * K,
+        [math.inf] * K,
+        [0] * K,
+        [0] * K,
+    )
     best_thetas = thetas
     results: list[TrainingResult | None] = [None] * K
-    rows: list[tuple[np.ndarray, np.ndarray]] = []
+    rows: list[tuple[list, tuple]] = []
 
     # The current weights' statistics, on the device until the next transfer.
     perf_pending = passes.perf(thetas)
     lin = rule.linearize(passes, thetas)
-    stats_rows = np.ones(K, dtype=bool)
+    fresh = [True] * K  # the networks whose pending statistics are new
     pending = [passes.sq_norms(rule.gradient_of(lin)), *passes.holdout(thetas)]
     trial_thetas = thetas
 
     def finish(row_indices, reasons_of, epoch):
         final = best_thetas if has_validation else thetas
         for row in row_indices:
-            k = int(ids[row])
             theta = passes.to_external(final[row : row + 1, ...])[0, ...]
-            results[k] = TrainingResult(
+            results[ids[row]] = TrainingResult(
                 theta=theta,
-                best_epoch=int(best_epoch[row]) if has_validation else epoch,
+                best_epoch=best_epoch[row] if has_validation else epoch,
                 stop_reason=reasons_of(row),
                 n_epochs=epoch,
-                rejected_nonfinite=int(rejected[row]),
+                rejected_nonfinite=rejected[row],
             )
 
     epoch = 0
@@ -333,85 +332,104 @@ def run(
             if perf_pending is not None:
                 perf, perf_pending = host[0], None
             if pending is not None:
-                fresh = stats_rows if not stats_rows.all() else slice(None)
-                grad_norm[fresh] = np.sqrt(host[1][fresh])
-                if host[2] is not None:
-                    vperf[fresh] = host[2][fresh]
-                if host[3] is not None:
-                    tperf[fresh] = host[3][fresh]
+                for k, new in enumerate(fresh):
+                    if new:
+                        grad_norm[k] = math.sqrt(host[1][k])
+                        vperf[k] = math.nan if host[2] is None else host[2][k]
+                        tperf[k] = math.nan if host[3] is None else host[3][k]
                 pending = None
             perf2 = host[4]
+            n_rows = len(ids)
 
             if has_validation:
-                new_best, worse = vperf < best_vperf, vperf > best_vperf
-                if new_best.any():
-                    best_vperf = np.where(new_best, vperf, best_vperf)
-                    best_epoch = np.where(new_best, epoch, best_epoch)
-                    best_thetas = where_rows(new_best, thetas, best_thetas)
-                val_fail = np.where(new_best, 0, val_fail + worse)
+                new_best = [False] * n_rows
+                for k in range(n_rows):
+                    if vperf[k] < best_vperf[k]:
+                        new_best[k] = True
+                        best_vperf[k], best_epoch[k], val_fail[k] = vperf[k], epoch, 0
+                    elif vperf[k] > best_vperf[k]:
+                        val_fail[k] += 1
+                best_thetas = where_rows(new_best, thetas, best_thetas)
             rate = rule.rate(state)
-            rows.append(
-                (ids, np.stack([perf, vperf, tperf, rate, grad_norm, val_fail]))
-            )
+            record = (perf[:], vperf[:], tperf[:], rate[:], grad_norm[:], val_fail[:])
+            rows.append((ids, record))
             if callback is not None:
-                values = rows[-1][1]
-                record = dict(
-                    zip(
-                        HISTORY_COLUMNS, values[:, 0] if K == 1 else values, strict=True
+                if K == 1:
+                    values = [column[0] for column in rows[-1][1]]
+                else:
+                    values = [np.asarray(column) for column in rows[-1][1]]
+                callback(epoch, dict(zip(HISTORY_COLUMNS, values, strict=True)))
+
+            elapsed = time.perf_counter() - start_time
+            exhausted = rule.exhausted(state)
+            reasons = [
+                stop_reason(
+                    criteria,
+                    epoch,
+                    elapsed,
+                    perf[k],
+                    grad_norm[k],
+                    val_fail[k],
+                    exhausted[k],
+                    has_validation,
+                )
+                for k in range(n_rows)
+            ]
+            if any(reasons):
+                finish(
+                    [k for k in range(n_rows) if reasons[k]], reasons.__getitem__, epoch
+                )
+                keep = [k for k in range(n_rows) if not reasons[k]]
+                if not keep:
+                    break
+                ids = [ids[k] for k in keep]
+                thetas, best_thetas = _take(thetas, keep), _take(best_thetas, keep)
+                trial_thetas = _take(trial_thetas, keep)
+                lin, state = _take(lin, keep), _take(state, keep)
+                (
+                    perf,
+                    grad_norm,
+                    vperf,
+                    tperf,
+                    val_fail,
+                    best_vperf,
+                    best_epoch,
+                    rejected,
+                ) = (
+                    [a[k] for k in keep]
+                    for a in (
+                        perf,
+                        grad_norm,
+                        vperf,
+                        tperf,
+                        val_fail,
+                        best_vperf,
+                        best_epoch,
+                        rejected,
                     )
                 )
-                if K == 1:
-                    record = {key: float(v) for key, v in record.items()}
-                    record["val_fail"] = int(record["val_fail"])
-                callback(epoch, record)
-
-            reasons = stop_reasons(
-                criteria,
-                epoch,
-                time.perf_counter() - start_time,
-                perf,
-                grad_norm,
-                val_fail,
-                rule.exhausted(state),
-                has_validation,
-            )
-            if reasons is not None:
-                stopping = np.array([r != "" for r in reasons])
-                finish(np.flatnonzero(stopping), reasons.__getitem__, epoch)
-                keep = np.flatnonzero(~stopping)
-                if keep.size == 0:
-                    break
-                ids = ids[keep]
-                thetas, best_thetas = _take(thetas, keep), _take(best_thetas, keep)
-                trial_thetas, lin, state = (
-                    _take(trial_thetas, keep),
-                    _take(lin, keep),
-                    _take(state, keep),
-                )
-                perf, grad_norm, vperf, tperf = (
-                    a[keep] for a in (perf, grad_norm, vperf, tperf)
-                )
-                val_fail, best_vperf, best_epoch, rejected = (
-                    a[keep] for a in (val_fail, best_vperf, best_epoch, rejected)
-                )
                 if perf2 is not None:
-                    perf2 = perf2[keep]
+                    perf2 = [perf2[k] for k in keep]
                     # The passes keep the trial's forward pass for the
                     # gradient: redo it for the networks that go on.
                     passes.perf(trial_thetas)
+                n_rows = len(keep)
 
             # One update attempt per network (trainlm: until a trial helps).
             epoch += 1
-            searching = np.ones(ids.shape[0], dtype=bool)
-            accepted = np.zeros_like(searching)
+            searching = [True] * n_rows
+            accepted = [False] * n_rows
+            perf = list(perf)
             while True:
-                rejected += searching & ~np.isfinite(perf2)
                 accept, retry, state = rule.respond(state, perf, perf2, searching)
-                if accept.any():
+                for k in range(n_rows):
+                    if accept[k]:
+                        perf[k], accepted[k] = perf2[k], True
+                    elif searching[k] and not math.isfinite(perf2[k]):
+                        rejected[k] += 1
+                if any(accept):
                     thetas = where_rows(accept, trial_thetas, thetas)
-                    perf = np.where(accept, perf2, perf)
-                    accepted |= accept
-                if not retry.any():
+                if not any(retry):
                     break
                 searching = retry
                 proposed, state = rule.propose(state, thetas, lin)
@@ -419,21 +437,18 @@ def run(
                 # last forward pass is at every network's current weights.
                 trial_thetas = where_rows(searching, proposed, thetas)
                 perf2 = _to_host([passes.perf(trial_thetas)], on_host)[0]
-            if accepted.any():
+            if any(accepted):
                 # The last forward pass was at the accepted weights.
                 new = rule.linearize(passes, trial_thetas)
                 lin = _merge(accepted, new, lin)
-                stats_rows = accepted
-                pending = [
-                    passes.sq_norms(rule.gradient_of(new)),
-                    *passes.holdout(thetas),
-                ]
+                fresh = accepted
+                gradient = rule.gradient_of(new)
+                pending = [passes.sq_norms(gradient), *passes.holdout(thetas)]
     except KeyboardInterrupt:
-        # MATLAB's Stop button: keep the best weights so far.
+        # MATLAB's Stop button: every network still training keeps its best
+        # weights so far; the history ends with the last complete record.
         epoch = len(rows) - 1
-        last_ids = rows[-1][0] if rows else ids
-        still = [row for row in range(ids.shape[0]) if ids[row] in set(last_ids)]
-        finish(still, lambda row: "user", epoch)
+        finish(range(len(ids)), lambda row: "user", epoch)
 
     release_workspace()
     _fill_histories(results, rows)
@@ -443,12 +458,16 @@ def run(
 def _fill_histories(results: list, rows: list) -> None:
     """Turn the per-epoch host rows into each network's history lists."""
     K = len(results)
-    if all(ids.shape[0] == K for ids, _ in rows):
-        table = np.stack([values for _, values in rows], axis=1)
-    else:
-        table = np.full((len(HISTORY_COLUMNS), len(rows), K), np.nan)
-        for e, (ids, values) in enumerate(rows):
-            table[:, e, ids] = values
+    if K == 1:
+        for c, key in enumerate(HISTORY_COLUMNS):
+            results[0].history[key] = [values[c][0] for _, values in rows]
+        results[0].history["val_fail"] = [
+            int(v) for v in results[0].history["val_fail"]
+        ]
+        return
+    table = np.full((len(HISTORY_COLUMNS), len(rows), K), np.nan)
+    for e, (ids, values) in enumerate(rows):
+        table[:, e, ids] = values
     for k, result in enumerate(results):
         n = result.n_epochs + 1
         for c, key in enumerate(HISTORY_COLUMNS):

@@ -11,9 +11,11 @@ performance values back. A single fit is ``K = 1``; stacked restarts run the
 very same code with ``K > 1``.
 
 The rule's state is a small immutable tuple: per-network scalars (learning
-rate, ``mu``, momentum flags) live on the host as numpy arrays of shape
-``(K,)``; per-network vectors (the momentum memory) live with the weights,
-on their device. Every method returns a new state.
+rate, ``mu``, momentum flags) live on the host as lists of length ``K``
+(the decisions are a few scalar tests per network, far cheaper in Python
+than as numpy calls on tiny arrays); per-network vectors (the momentum
+memory) live with the weights, on their device. Every method returns a new
+state.
 
 ``respond`` may ask for another trial (``retry``): Levenberg-Marquardt
 raises ``mu`` and tries again within the same epoch, the gradient-descent
@@ -37,14 +39,15 @@ Examples
 >>> trial
 array([[-0.1 ,  0.2 ],
        [-0.05,  0.  ]])
->>> accept, retry, state = rule.respond(state, np.array([1.0, 1.0]),
-...                                     np.array([0.5, 1.2]))
->>> accept.tolist(), retry.tolist(), np.round(state.lr, 4).tolist()
+>>> accept, retry, state = rule.respond(state, [1.0, 1.0], [0.5, 1.2])
+>>> accept, retry, [round(lr, 4) for lr in state.lr]
 ([True, False], [False, False], [0.105, 0.07])
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -55,8 +58,8 @@ MU_MIN = 1e-20
 """MATLAB's floor for ``mu`` after a successful Levenberg-Marquardt step."""
 
 
-def per_row(values: np.ndarray, like, ndim: int = 2):
-    """Host values of shape ``(K,)`` as a factor for ``like`` of shape ``(K, ...)``.
+def per_row(values: Sequence[float], like, ndim: int = 2):
+    """``K`` host values as a factor for ``like`` of shape ``(K, ...)``.
 
     ``K = 1`` gives a Python float (the arithmetic is then that of a scalar
     rule, bit for bit); otherwise an array of ``like``'s namespace, dtype and
@@ -66,36 +69,36 @@ def per_row(values: np.ndarray, like, ndim: int = 2):
     --------
     >>> import numpy as np
     >>> from bpforecast.nn.rules import per_row
-    >>> per_row(np.array([0.5]), np.zeros((1, 3)))
+    >>> per_row([0.5], np.zeros((1, 3)))
     0.5
-    >>> per_row(np.array([0.5, 2.0]), np.zeros((2, 3))).shape
+    >>> per_row([0.5, 2.0], np.zeros((2, 3))).shape
     (2, 1)
     """
-    if values.shape[0] == 1:
+    if len(values) == 1:
         return float(values[0])
     xp = array_namespace(like)
-    column = np.reshape(values, (-1,) + (1,) * (ndim - 1))
+    column = np.reshape(np.asarray(values, dtype=np.float64), (-1,) + (1,) * (ndim - 1))
     return xp.asarray(column, dtype=like.dtype, device=device(like))
 
 
-def where_rows(mask: np.ndarray, a, b):
+def where_rows(mask: Sequence[bool], a, b):
     """Rows of ``a`` where the host mask ``mask`` is True, else rows of ``b``.
 
     Examples
     --------
     >>> import numpy as np
     >>> from bpforecast.nn.rules import where_rows
-    >>> where_rows(np.array([True, False]), np.ones((2, 2)), np.zeros((2, 2)))
+    >>> where_rows([True, False], np.ones((2, 2)), np.zeros((2, 2)))
     array([[1., 1.],
            [0., 0.]])
     """
-    if mask.all():
+    if all(mask):
         return a
-    if not mask.any():
+    if not any(mask):
         return b
     xp = array_namespace(a)
     shape = (-1,) + (1,) * (len(a.shape) - 1)
-    m = xp.asarray(np.reshape(mask, shape), device=device(a))
+    m = xp.asarray(np.reshape(np.asarray(mask, dtype=bool), shape), device=device(a))
     return xp.where(m, a, b)
 
 
@@ -104,23 +107,23 @@ class GDState(NamedTuple):
 
     Attributes
     ----------
-    lr : ndarray of shape (K,)
-        Learning rates (host).
+    lr : list of float
+        Learning rates, one per network.
     dX : array of shape (K, n_params) or None
         The previous steps (momentum memory), on the weights' device.
-    memory : ndarray of bool, shape (K,)
+    memory : list of bool
         Whether a network's ``dX`` counts (False at the start and after a
         rejected step: MATLAB's momentum reset).
     """
 
-    lr: np.ndarray
+    lr: list
     dX: object
-    memory: np.ndarray
+    memory: list
 
-    def take(self, rows: np.ndarray) -> GDState:
-        """The state of the networks ``rows`` only (host indices)."""
+    def take(self, rows: list) -> GDState:
+        """The state of the networks ``rows`` only."""
         dX = None if self.dX is None else _take(self.dX, rows)
-        return GDState(self.lr[rows], dX, self.memory[rows])
+        return GDState([self.lr[i] for i in rows], dX, [self.memory[i] for i in rows])
 
 
 @dataclass(frozen=True)
@@ -166,15 +169,15 @@ class GradientDescent:
 
     def init(self, K: int) -> GDState:
         """Fresh state for ``K`` networks: lr from ``lr``, no momentum memory."""
-        return GDState(np.full(K, float(self.lr)), None, np.zeros(K, dtype=bool))
+        return GDState([float(self.lr)] * K, None, [False] * K)
 
-    def rate(self, state: GDState) -> np.ndarray:
+    def rate(self, state: GDState) -> list:
         """What the history's ``lr`` column records: the learning rates."""
         return state.lr
 
-    def exhausted(self, state: GDState) -> np.ndarray:
+    def exhausted(self, state: GDState) -> list:
         """Networks that cannot go on (never, for gradient descent)."""
-        return np.zeros(state.lr.shape[0], dtype=bool)
+        return [False] * len(state.lr)
 
     def linearize(self, passes, thetas):
         """What :meth:`propose` needs at ``thetas``: the gradient ``(K, n_params)``."""
@@ -188,48 +191,50 @@ class GradientDescent:
     def propose(self, state: GDState, thetas, g) -> tuple[object, GDState]:
         """Trial weights ``thetas + dX`` and the state that remembers ``dX``."""
         step = per_row(state.lr, g) * -g
-        if self.momentum and state.dX is not None and state.memory.any():
-            mc = self.mc
-            step = where_rows(state.memory, mc * state.dX + (1.0 - mc) * step, step)
-        dX = step if self.momentum else None
-        memory = np.ones_like(state.memory)
-        return thetas + step, GDState(state.lr, dX, memory)
+        if not self.momentum:
+            return thetas + step, state
+        mc, memory = self.mc, state.memory
+        if all(memory):
+            step = mc * state.dX + (1.0 - mc) * step
+        elif any(memory):
+            step = where_rows(memory, mc * state.dX + (1.0 - mc) * step, step)
+        return thetas + step, GDState(state.lr, step, [True] * len(memory))
 
-    @np.errstate(divide="ignore", invalid="ignore", over="ignore")
     def respond(
-        self, state: GDState, perf: np.ndarray, perf2: np.ndarray, searching=None
-    ) -> tuple[np.ndarray, np.ndarray, GDState]:
+        self, state: GDState, perf: list, perf2: list, searching: list | None = None
+    ) -> tuple[list, list, GDState]:
         """``(accept, retry, state)`` for trials that moved ``perf`` to ``perf2``.
 
-        ``searching`` (default: all) masks the networks whose trial counts.
+        ``searching`` (default: all) marks the networks whose trial counts.
         Gradient descent never retries.
         """
-        if searching is None:
-            searching = np.ones(perf.shape[0], dtype=bool)
-        finite = np.isfinite(perf2)
-        reject = ~finite
-        lr = state.lr
-        if self.adaptive:
-            worse = finite & (perf > 0) & (perf2 / perf > self.max_perf_inc)
-            reject = reject | worse
-            better = searching & finite & ~worse & (perf2 < perf)
-            lr = np.where(better, lr * self.lr_inc, lr)
-        reject &= searching
-        lr = np.where(reject, lr * self.lr_dec, lr)
-        memory = state.memory & ~reject
-        accept = searching & ~reject
-        no_retry = np.zeros_like(accept)
-        return accept, no_retry, GDState(lr, state.dX, memory)
+        K = len(perf)
+        searching = [True] * K if searching is None else searching
+        lr, memory, accept = list(state.lr), list(state.memory), [False] * K
+        for k in range(K):
+            if not searching[k]:
+                continue
+            p, p2 = perf[k], perf2[k]
+            if not math.isfinite(p2) or (
+                self.adaptive and p > 0 and p2 / p > self.max_perf_inc
+            ):
+                lr[k] *= self.lr_dec  # reject: lr falls, momentum resets
+                memory[k] = False
+                continue
+            if self.adaptive and p2 < p:
+                lr[k] *= self.lr_inc
+            accept[k] = True
+        return accept, [False] * K, GDState(lr, state.dX, memory)
 
 
 class LMState(NamedTuple):
-    """State of :class:`LevenbergMarquardt`: ``mu`` per network (host)."""
+    """State of :class:`LevenbergMarquardt`: ``mu`` per network (a list)."""
 
-    mu: np.ndarray
+    mu: list
 
-    def take(self, rows: np.ndarray) -> LMState:
+    def take(self, rows: list) -> LMState:
         """The state of the networks ``rows`` only."""
-        return LMState(self.mu[rows])
+        return LMState([self.mu[i] for i in rows])
 
 
 class LMSystem(NamedTuple):
@@ -249,11 +254,11 @@ class LMSystem(NamedTuple):
     rhs: object
     g: object
 
-    def take(self, rows: np.ndarray) -> LMSystem:
+    def take(self, rows: list) -> LMSystem:
         """The systems of the networks ``rows`` only."""
         return LMSystem(*(_take(a, rows) for a in self))
 
-    def where(self, mask: np.ndarray, other: LMSystem) -> LMSystem:
+    def where(self, mask: list, other: LMSystem) -> LMSystem:
         """Rows of ``self`` where ``mask``, else of ``other``."""
         return LMSystem(
             *(where_rows(mask, a, b) for a, b in zip(self, other, strict=True))
@@ -309,8 +314,8 @@ class LevenbergMarquardt:
     >>> trial, state = rule.propose(rule.init(1), np.zeros((1, 2)), system)
     >>> np.round(trial, 3)
     array([[-0.999,  1.998]])
-    >>> accept, retry, state = rule.respond(state, np.array([2.5]), np.array([0.0]))
-    >>> accept.tolist(), state.mu.tolist()
+    >>> accept, retry, state = rule.respond(state, [2.5], [0.0])
+    >>> accept, state.mu
     ([True], [0.0001])
     """
 
@@ -321,15 +326,15 @@ class LevenbergMarquardt:
 
     def init(self, K: int) -> LMState:
         """Fresh state for ``K`` networks: ``mu`` from ``mu``."""
-        return LMState(np.full(K, float(self.mu)))
+        return LMState([float(self.mu)] * K)
 
-    def rate(self, state: LMState) -> np.ndarray:
+    def rate(self, state: LMState) -> list:
         """What the history's ``lr`` column records: ``mu``."""
         return state.mu
 
-    def exhausted(self, state: LMState) -> np.ndarray:
+    def exhausted(self, state: LMState) -> list:
         """Networks whose ``mu`` reached ``mu_max`` (MATLAB's mu_max stop)."""
-        return state.mu >= self.mu_max
+        return [mu >= self.mu_max for mu in state.mu]
 
     def linearize(self, passes, thetas) -> LMSystem:
         """The :class:`LMSystem` at ``thetas`` (after ``passes.perf(thetas)``)."""
@@ -356,18 +361,22 @@ class LevenbergMarquardt:
             )
         return thetas + xp.reshape(dx, (K, p)), state
 
-    @np.errstate(invalid="ignore")
     def respond(
-        self, state: LMState, perf: np.ndarray, perf2: np.ndarray, searching=None
-    ) -> tuple[np.ndarray, np.ndarray, LMState]:
+        self, state: LMState, perf: list, perf2: list, searching: list | None = None
+    ) -> tuple[list, list, LMState]:
         """``(accept, retry, state)``: keep better trials, raise ``mu`` otherwise."""
-        if searching is None:
-            searching = np.ones(perf.shape[0], dtype=bool)
-        accept = searching & np.isfinite(perf2) & (perf2 < perf)
-        failed = searching & ~accept
-        mu = np.where(accept, np.maximum(state.mu * self.mu_dec, MU_MIN), state.mu)
-        mu = np.where(failed, mu * self.mu_inc, mu)
-        retry = failed & (mu <= self.mu_max)
+        K = len(perf)
+        searching = [True] * K if searching is None else searching
+        mu, accept, retry = list(state.mu), [False] * K, [False] * K
+        for k in range(K):
+            if not searching[k]:
+                continue
+            if math.isfinite(perf2[k]) and perf2[k] < perf[k]:
+                mu[k] = max(mu[k] * self.mu_dec, MU_MIN)
+                accept[k] = True
+            else:
+                mu[k] *= self.mu_inc
+                retry[k] = mu[k] <= self.mu_max
         return accept, retry, LMState(mu)
 
 
@@ -379,8 +388,9 @@ def _solve_or_nan(xp, A, b):
         return xp.full(b.shape, float("nan"), dtype=b.dtype, device=device(b))
 
 
-def _take(a, rows: np.ndarray):
+def _take(a, rows: list):
     """Rows ``rows`` (host indices) of a device array."""
+    rows = np.asarray(rows, dtype=np.intp)
     if isinstance(a, np.ndarray):
         return a[rows]
     xp = array_namespace(a)

@@ -40,8 +40,6 @@ False
 
 from __future__ import annotations
 
-import numpy as np
-
 from .rules import GDState, GradientDescent
 
 
@@ -106,11 +104,11 @@ class TrainGD:
 
     def _state(self) -> GDState:
         dX = None if self._dX is None else self._dX[None, ...]
-        return GDState(np.array([self.lr]), dX, np.array([self._dX is not None]))
+        return GDState([self.lr], dX, [self._dX is not None])
 
     def _store(self, state: GDState) -> None:
         self.lr = float(state.lr[0])
-        memory = state.dX is not None and bool(state.memory[0])
+        memory = state.dX is not None and state.memory[0]
         self._dX = state.dX[0, ...] if memory else None
 
     def propose(self, neg_gradient):
@@ -124,10 +122,10 @@ class TrainGD:
     def respond(self, perf: float, perf2: float) -> bool:
         """Keep (True) or reject (False) the trial step that moved perf to perf2."""
         accept, _, state = self.rule().respond(
-            self._state(), np.array([float(perf)]), np.array([float(perf2)])
+            self._state(), [float(perf)], [float(perf2)]
         )
         self._store(state)
-        return bool(accept[0])
+        return accept[0]
 
 
 class TrainGDM(TrainGD):
