@@ -21,7 +21,15 @@ Everything is measured in one process with the same BLAS settings:
    (24-20-20-1, 1,000 rows). traingdx, ``division=None``, ``min_grad=0``, a
    fixed number of epochs, so every network runs every epoch; the figure is
    fit time per network and epoch. ``n_jobs=2`` uses both cores (one BLAS
-   thread per worker) whatever ``--threads`` says.
+   thread per worker) whatever ``--threads`` says. ``auto`` is what a user
+   gets by default (stacked for K >= 8 on small problems, else one setup
+   shared by fits in turn).
+4. **Forecaster networks** - ``BPForecaster(n_models=K)`` on the airline
+   series (K = 16 and 64 by default), whose networks train through the
+   restart path, against the same K networks fitted one after another as
+   separate regressors on the same windows (what the forecaster did before
+   they shared their work). Early stopping on, so the figure is fit time per
+   network; the target is below one separate fit.
 
 For each solver the tables show how many runs reached the goal, the median
 and mean epochs to the goal (runs that reached it) and the median and mean
@@ -81,6 +89,7 @@ FULL = {
     "restart_ks": (1, 4, 16, 64),
     "restart_epochs": 100,
     "restart_repeats": 3,
+    "forecaster_ks": (16, 64),
 }
 QUICK = {
     "sin_seeds": 3,
@@ -92,6 +101,7 @@ QUICK = {
     "restart_ks": (1, 2),
     "restart_epochs": 30,
     "restart_repeats": 1,
+    "forecaster_ks": (2,),
 }
 SIN_GOAL = 0.002
 SIN_NOISE_SEED = 12345
@@ -243,6 +253,7 @@ RESTART_MODES = {
     "sequential": {"restart_mode": "sequential"},
     "batched": {"restart_mode": "batched"},
     "n_jobs=2": {"restart_mode": "sequential", "n_jobs": 2},
+    "auto": {"restart_mode": "auto"},
 }
 
 
@@ -342,6 +353,62 @@ def print_restart_table(
             f"{r[f'us_per_network_epoch_{name}']:>11.0f}" for name in names
         )
         print(f"{r['K']:>3} {cells} {r['batched_fit_over_one_fit']:>22.2f}")
+
+
+# ---------------------------------------------------------- forecaster networks
+def forecaster_cost(ks: tuple[int, ...], repeats: int) -> list[dict]:
+    """Fit time per network: ``BPForecaster(n_models=K)`` against K separate fits.
+
+    Both train the same K networks (seeds 0..K-1, the forecaster's default
+    regressor) on the same training windows; ``separate`` fits them one
+    after another as independent regressors, as the forecaster did before
+    its networks shared their work. Runs alternate, median of ``repeats``.
+    """
+    from sklearn.base import clone
+
+    from bpforecast import BPForecaster
+    from bpforecast.datasets import load_airline_passengers
+    from bpforecast.forecasting.forecaster import default_regressor
+
+    y = load_airline_passengers()
+    probe = BPForecaster(n_models=1, random_state=0).fit(y)
+    X, Y = probe.X_train_.to_numpy(), probe.y_train_.iloc[:, 0].to_numpy()
+    rows = []
+    for k in ks:
+        seconds = {"separate": [], "forecaster": []}
+        for _ in range(repeats):
+            start = time.perf_counter()
+            for seed in range(k):
+                clone(default_regressor()).set_params(random_state=seed).fit(X, Y)
+            seconds["separate"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            BPForecaster(n_models=k, random_state=0).fit(y)
+            seconds["forecaster"].append(time.perf_counter() - start)
+        row = {"K": k, "seconds": seconds, "windows": int(X.shape[0])}
+        for name, values in seconds.items():
+            row[f"ms_per_network_{name}"] = 1e3 * _median(values) / k
+        row["forecaster_over_separate"] = _ratio(
+            row["ms_per_network_forecaster"], row["ms_per_network_separate"]
+        )
+        rows.append(row)
+    return rows
+
+
+def print_forecaster_table(rows: list[dict], repeats: int) -> None:
+    print(
+        f"\nForecaster networks, airline ({rows[0]['windows']} windows): "
+        "BPForecaster(n_models=K).fit against K separate fits of its regressor; "
+        f"milliseconds per network, median of {repeats}"
+    )
+    header = f"{'K':>3} {'separate':>10} {'forecaster':>11} {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['K']:>3} {r['ms_per_network_separate']:>10.2f} "
+            f"{r['ms_per_network_forecaster']:>11.2f} "
+            f"{r['forecaster_over_separate']:>7.2f}"
+        )
 
 
 # --------------------------------------------------------------------- main
@@ -457,6 +524,8 @@ def main(argv=None) -> dict:
             print_restart_table(
                 title, rows, cfg["restart_epochs"], cfg["restart_repeats"]
             )
+        forecaster = forecaster_cost(cfg["forecaster_ks"], cfg["restart_repeats"])
+        print_forecaster_table(forecaster, cfg["restart_repeats"])
     total = time.perf_counter() - start
     load_after = _loadavg()
     print(
@@ -483,6 +552,7 @@ def main(argv=None) -> dict:
         "sin": sin_results,
         "sunspots": sun_results,
         "restarts": restarts,
+        "forecaster": forecaster,
         "threadpool_info": info,
         "versions": {
             "python": platform.python_version(),

@@ -149,10 +149,11 @@ def test_device_cuda_without_cupy_is_a_clear_error():
 
 def test_full_batch_gradient_descent_syncs_the_host_once_per_epoch(monkeypatch):
     """One transfer per epoch: the stopping tests' values travel together."""
-    import bpforecast.nn.training as training
+    import bpforecast.nn.loop as loop
+    import bpforecast.nn.passes as passes
 
     calls = {"to_host": 0}
-    real_to_host = training._to_host
+    real_to_host = loop._to_host
 
     def counting_to_host(values, on_host=False):
         calls["to_host"] += 1
@@ -161,9 +162,8 @@ def test_full_batch_gradient_descent_syncs_the_host_once_per_epoch(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("a per-value host sync inside the epoch loop")
 
-    monkeypatch.setattr(training, "_to_host", counting_to_host)
-    monkeypatch.setattr(training, "_norm", forbidden)
-    monkeypatch.setattr(training._Holdout, "perfs", forbidden)
+    monkeypatch.setattr(loop, "_to_host", counting_to_host)
+    monkeypatch.setattr(passes.Holdout, "perfs", forbidden)
     arch, theta, X, Y = problem(2)
     t, Xs, Ys = (xp.asarray(a) for a in (theta, X, Y))
     result = train(

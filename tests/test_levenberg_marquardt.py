@@ -323,17 +323,15 @@ def test_early_stopping_returns_the_best_validation_weights():
 
 
 def test_user_interrupt_keeps_the_record():
-    class Interrupted(TrainLM):
-        calls = 0
-
-        def step(self, *args, **kwargs):
-            Interrupted.calls += 1
-            if Interrupted.calls == 4:
-                raise KeyboardInterrupt
-            return super().step(*args, **kwargs)
+    def interrupt(epoch, record):
+        # Ctrl-C arrives during the fourth update attempt, after epoch 3's record.
+        if epoch == 3:
+            raise KeyboardInterrupt
 
     arch, theta, X, Y = sin_problem(2)
-    result = train(theta, arch, (X, Y), Interrupted(), StopCriteria(goal=0.0))
+    result = train(
+        theta, arch, (X, Y), TrainLM(), StopCriteria(goal=0.0), callback=interrupt
+    )
     assert result.stop_reason == "user"
     assert result.n_epochs == 3
     assert all(len(v) == 4 for v in result.history.values())

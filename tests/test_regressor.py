@@ -12,6 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+import bpforecast.nn.rules
 import bpforecast.nn.training
 from bpforecast import BPRegressor
 from bpforecast.nn.network import forward, mse, pack
@@ -132,16 +133,18 @@ def test_stop_on_time():
 def test_keyboard_interrupt_stops_with_best_weights(monkeypatch):
     X, y = make_data(100)
     calls = {"n": 0}
-    real_propose = bpforecast.nn.solvers.TrainGD.propose
+    real_propose = bpforecast.nn.rules.GradientDescent.propose
 
-    def interrupting_propose(self, neg_gradient):
+    def interrupting_propose(self, *args):
         # Ctrl-C arrives in the middle of an epoch, while a step is proposed.
         calls["n"] += 1
         if calls["n"] > 40:
             raise KeyboardInterrupt
-        return real_propose(self, neg_gradient)
+        return real_propose(self, *args)
 
-    monkeypatch.setattr(bpforecast.nn.solvers.TrainGD, "propose", interrupting_propose)
+    monkeypatch.setattr(
+        bpforecast.nn.rules.GradientDescent, "propose", interrupting_propose
+    )
     model = BPRegressor(max_fail=1000, random_state=0).fit(X, y)
     assert model.stop_reason_ == "user"
     assert 0 < model.n_epochs_ < 40

@@ -56,7 +56,7 @@ from ..nn.levenberg_marquardt import TrainLM
 from ..nn.network import Architecture, forward, pack, unpack
 from ..nn.progress import TrainingProgress
 from ..nn.solvers import SOLVERS
-from ..nn.training import HISTORY_COLUMNS, StopCriteria, train
+from ..nn.training import HISTORY_COLUMNS, StopCriteria, train, train_stacked
 from .division import divide
 from .preprocessing import SCALINGS, apply_scaling, reverse_scaling
 
@@ -196,7 +196,7 @@ default='traingdx'
     restart_mode : {'auto', 'batched', 'sequential'}, default='auto'
         'batched' trains all restarts in one stacked computation with a
         leading restart axis, each with its own traingdx state and early
-        stopping (:mod:`bpforecast.nn.batched`; full-batch gradient descent,
+        stopping (:mod:`bpforecast.nn.stacked`; full-batch gradient descent,
         division not 'random'). 'auto' picks it on GPU/other namespaces, and
         on numpy for ``n_init >= 8`` small problems (training rows x
         parameters up to 100,000), the only ones where it measured faster per
@@ -255,6 +255,8 @@ default='traingdx'
         are predicted as their constant, like MATLAB's removeconstantrows.
     train_indices_, val_indices_, test_indices_ : ndarray of int
         How ``fit`` divided its samples.
+    architecture_ : bpforecast.nn.architecture.Architecture
+        Layer sizes, transfer functions and ``alpha`` of the fitted network.
 
     See Also
     --------
@@ -527,7 +529,7 @@ default='traingdx'
         rng = check_random_state(self.random_state)
         return [int(rng.randint(np.iinfo(np.int32).max)) for _ in range(self.n_init)]
 
-    def _use_batched(self, X, y) -> bool:
+    def _use_batched(self, X, y, n_networks: int | None = None) -> bool:
         """Whether the stacked restart computation applies and is the faster path.
 
         It needs full-batch gradient descent, no random division (each
@@ -565,24 +567,14 @@ default='traingdx'
         sizes = (X.shape[1], *hidden, n_outputs)
         n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
         small = X.shape[0] * n_params <= BATCHED_MAX_WORK
-        return eligible and self.n_init >= 8 and small
+        n_networks = self.n_init if n_networks is None else n_networks
+        return eligible and n_networks >= 8 and small
 
     def _fit_restarts(self, X, y):
         """Train ``n_init`` networks from different starts, stacked or in turn."""
         if self.warm_start and hasattr(self, "coefs_"):
             raise ValueError("warm_start=True cannot be combined with n_init > 1.")
-        seeds = self._restart_seeds()
-        if self._use_batched(X, y):
-            members = self._fit_batched(X, y, seeds)
-        elif self.n_jobs in (None, 1):
-            members = [_fit_one_restart(self, seed, X, y) for seed in seeds]
-        else:
-            from joblib import Parallel, delayed
-
-            members = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_one_restart)(self, seed, X, y, one_thread=True)
-                for seed in seeds
-            )
+        members = self._fit_members(X, y, self._restart_seeds())
 
         def score(m):
             h = m.history_.loc[m.best_epoch_]
@@ -599,41 +591,91 @@ default='traingdx'
         self.restart_scores_ = np.array([score(m) for m in members])
         return self
 
-    def _fit_batched(self, X, y, seeds) -> list:
-        """All restarts in one stacked computation (see bpforecast.nn.batched)."""
-        from ..nn.batched import train_batched
+    def _fit_members(self, X, y, seeds: list) -> list:
+        """One fitted single-network copy of this model per seed, sharing the work.
 
+        Member ``k`` equals ``clone(self).set_params(n_init=1,
+        random_state=seeds[k]).fit(X, y)`` (a seed of None keeps this
+        model's ``random_state``). The data are validated, scaled and divided
+        once for all members (unless ``division='random'``, where each seed
+        draws its own division); the networks then train stacked
+        (:mod:`bpforecast.nn.stacked`, equal to separate fits up to
+        rounding) where :meth:`_use_batched` says that is faster, in worker
+        processes with ``n_jobs``, or one after another.
+        Used by ``n_init`` restarts and by
+        :class:`~bpforecast.forecasting.forecaster.BPForecaster`'s ``n_models``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast import BPRegressor
+        >>> X = np.linspace(-1, 1, 60).reshape(-1, 1); y = X.ravel() ** 2
+        >>> members = BPRegressor((3,), epochs=20)._fit_members(X, y, [0, 1])
+        >>> [m.random_state for m in members]
+        [0, 1]
+        """
+        self._validate_params()
+        seeds = [self.random_state if seed is None else seed for seed in seeds]
+        if self._use_batched(X, y, len(seeds)):
+            return self._fit_batched(X, y, seeds)
+        if self.n_jobs not in (None, 1):
+            from joblib import Parallel, delayed
+
+            return Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_one_restart)(self, seed, X, y, one_thread=True)
+                for seed in seeds
+            )
+        if self.division == "random" or self.verbose:
+            return [_fit_one_restart(self, seed, X, y) for seed in seeds]
+        # One setup for all: the division does not depend on the seed.
+        base = clone(self).set_params(n_init=1)
+        prep = base._prepare(X, y, warm=False)
+        members = []
+        for seed in seeds:
+            rng = check_random_state(seed)
+            result = train(
+                base._initial_theta(prep, rng),
+                prep.arch,
+                prep.blocks[0],
+                self._make_solver(),
+                self._criteria(),
+                validation=prep.blocks[1],
+                test=prep.blocks[2],
+                batch_size=self.batch_size,
+                random_state=rng,
+            )
+            members.append(self._member(seed, base)._finish(result, prep))
+        return members
+
+    def _member(self, seed, base) -> BPRegressor:
+        """An unfitted member with ``seed`` that shares ``base``'s fitted setup."""
+        member = clone(self).set_params(n_init=1, random_state=seed, n_jobs=None)
+        for name, value in vars(base).items():  # the shared fitted scaling
+            if name.endswith("_") or name.startswith("_return"):
+                setattr(member, name, value)
+        return member
+
+    def _fit_batched(self, X, y, seeds) -> list:
+        """All restarts in one stacked computation (see bpforecast.nn.stacked)."""
         base = clone(self).set_params(n_init=1)
         prep = base._prepare(X, y, warm=False)
         xp = prep.xp
         thetas = xp.stack(
             [base._initial_theta(prep, check_random_state(seed)) for seed in seeds]
         )
-        params = {
-            "lr": self.lr,
-            "mc": self.mc,
-            "lr_inc": self.lr_inc,
-            "lr_dec": self.lr_dec,
-            "max_perf_inc": self.max_perf_inc,
-        }
-        results = train_batched(
+        results = train_stacked(
             thetas,
             prep.arch,
             prep.blocks[0],
-            self.solver,
-            params,
+            self._make_solver(),
             self._criteria(),
             validation=prep.blocks[1],
             test=prep.blocks[2],
         )
-        members = []
-        for seed, result in zip(seeds, results, strict=True):
-            member = clone(self).set_params(n_init=1, random_state=seed)
-            for name, value in vars(base).items():  # the shared fitted scaling
-                if name.endswith("_") or name.startswith("_return"):
-                    setattr(member, name, value)
-            members.append(member._finish(result, prep))
-        return members
+        return [
+            self._member(seed, base)._finish(result, prep)
+            for seed, result in zip(seeds, results, strict=True)
+        ]
 
     def _make_solver(self):
         if self.solver == "trainlm":
@@ -738,7 +780,29 @@ default='traingdx'
         return prep.xp.asarray(theta, dtype=prep.dtype, device=prep.device)
 
     # -------------------------------------------------------------- predict
-    def _architecture(self) -> Architecture:
+    @property
+    def architecture_(self) -> Architecture:
+        """The fitted network's layer sizes, transfer functions and ``alpha``.
+
+        Derived from the fitted attributes (so models saved before it
+        existed have it too).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before ``fit`` (an AttributeError, so ``hasattr`` is False).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bpforecast import BPRegressor
+        >>> X = np.arange(20.0).reshape(10, 2)
+        >>> BPRegressor((3,), epochs=2).fit(X, X[:, 0]).architecture_.layer_sizes
+        (2, 3, 1)
+        >>> hasattr(BPRegressor(), "architecture_")
+        False
+        """
+        check_is_fitted(self, "coefs_")
         return Architecture.build(
             self.n_features_in_,
             _check_hidden_layer_sizes(self.hidden_layer_sizes),
@@ -747,6 +811,10 @@ default='traingdx'
             self.output_activation,
             self.alpha,
         )
+
+    def _architecture(self) -> Architecture:
+        """Alias of :attr:`architecture_`, kept for the modules that call it."""
+        return self.architecture_
 
     def predict(self, X):
         """Predict with the trained network, in the units of ``y``.

@@ -465,25 +465,33 @@ class BPForecaster(BaseEstimator):
         Xv = X.to_numpy()
         if self.strategy == "direct":
             self.models_ = [
-                [
-                    self._fit_one(base, seed, Xv, Y.iloc[:, h].to_numpy())
-                    for seed in seeds
-                ]
+                self._fit_models(base, seeds, Xv, Y.iloc[:, h].to_numpy())
                 for h in range(Y.shape[1])
             ]
         elif self.strategy == "mimo":
-            self.models_ = [
-                self._fit_one(base, seed, Xv, Y.to_numpy()) for seed in seeds
-            ]
+            self.models_ = self._fit_models(base, seeds, Xv, Y.to_numpy())
         else:
-            self.models_ = [
-                self._fit_one(base, seed, Xv, Y.iloc[:, 0].to_numpy()) for seed in seeds
-            ]
+            self.models_ = self._fit_models(base, seeds, Xv, Y.iloc[:, 0].to_numpy())
         self._interval_cache = {}
         return self
 
     def _seeds(self) -> list:
         return restart_seeds(self.random_state, self.n_models)
+
+    @classmethod
+    def _fit_models(cls, base, seeds: list, X, y) -> list:
+        """One fitted copy of ``base`` per seed (``random_state`` = the seed).
+
+        A single-network BPRegressor trains them through its restart path
+        (:meth:`~bpforecast.estimators.regressor.BPRegressor._fit_members`):
+        one setup (validation, scaling, division) for all, the networks
+        stacked where that is faster. Member ``k`` equals a separate fit
+        with ``seeds[k]`` (to rounding when stacked). Other regressors are
+        cloned and fitted one after another.
+        """
+        if isinstance(base, BPRegressor) and base.n_init == 1 and len(seeds) > 1:
+            return base._fit_members(X, y, seeds)
+        return [cls._fit_one(base, seed, X, y) for seed in seeds]
 
     @staticmethod
     def _fit_one(base, seed, X, y):

@@ -329,3 +329,61 @@ class FeatureMajorPasses:
                 self._is_weight, (2.0 * arch.alpha / n_samples) * self._theta, 0.0
             )
         return grad
+
+
+class FeatureMajorLoopPasses:
+    """The epoch loop's passes (:class:`bpforecast.nn.passes.Passes`) on this path.
+
+    One numpy network (``K = 1``): :class:`FeatureMajorPasses` on the
+    training block and one on the validation and test blocks stacked. The
+    loop carries the weights in the feature-major layout and converts them
+    back once, at the end.
+
+    Parameters
+    ----------
+    arch : Architecture
+    training : tuple (X, Y)
+    validation, test : tuple (X, Y) or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.nn.network import Architecture
+    >>> from bpforecast.nn.feature_major import FeatureMajorLoopPasses
+    >>> arch = Architecture.build(1, (), 1, "tansig", "purelin")
+    >>> X, Y = np.array([[1.0], [2.0]]), np.zeros((2, 1))
+    >>> passes = FeatureMajorLoopPasses(arch, (X, Y))
+    >>> thetas = passes.to_internal(np.array([[1.0, 0.0]]))
+    >>> passes.perf(thetas), passes.gradient(thetas)
+    (array([2.5]), array([[5., 3.]]))
+    """
+
+    def __init__(self, arch: Architecture, training, validation=None, test=None):
+        from .passes import Holdout, nonempty
+
+        self.held = Holdout(nonempty(validation), nonempty(test))
+        self.train = FeatureMajorPasses(arch, *training)
+        self.held_passes = (
+            None if self.held.X is None else FeatureMajorPasses(arch, self.held.X)
+        )
+        perm, inverse = self.train._perm, self.train._inverse
+        self.to_internal = lambda thetas: thetas[:, perm]
+        self.to_external = lambda thetas: thetas[:, inverse]
+
+    def perf(self, thetas: np.ndarray) -> np.ndarray:
+        return self.train.perf(thetas[0])[None]
+
+    def gradient(self, thetas: np.ndarray) -> np.ndarray:
+        return self.train.gradient(thetas[0])[None]
+
+    def holdout(self, thetas: np.ndarray) -> list:
+        if self.held_passes is None:
+            return [None, None]
+        return [
+            None if v is None else v[None]
+            for v in self.held.block_perfs(self.held_passes.outputs(thetas[0]))
+        ]
+
+    def sq_norms(self, g: np.ndarray) -> np.ndarray:
+        row = g[0]
+        return (row @ row)[None]

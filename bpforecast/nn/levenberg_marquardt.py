@@ -53,9 +53,17 @@ from dataclasses import dataclass
 from array_api_compat import array_namespace, device
 
 from .network import Architecture
+from .rules import MU_MIN, LevenbergMarquardt, LMState, lm_system
 
-MU_MIN = 1e-20
-"""MATLAB's floor for ``mu`` after a successful step."""
+__all__ = [
+    "MU_MIN",
+    "LMStep",
+    "TrainLM",
+    "jacobian",
+    "perf_gradient",
+    "regularization_diagonal",
+    "weight_mask",
+]
 
 
 def jacobian(theta, arch: Architecture, outputs: list):
@@ -335,38 +343,33 @@ class TrainLM:
         >>> worse.accepted, worse.n_trials, solver.mu
         (False, 3, 1000.0)
         """
-        xp = array_namespace(J, e, theta)
-        p = theta.shape[0]
-        A = J.T @ J
-        eye = xp.eye(p, dtype=A.dtype, device=device(A))
-        if reg is not None:
-            A = A + xp.reshape(reg, (p, 1)) * eye
-        rhs = -xp.reshape(_rhs(J, e, theta, reg), (p, 1))
+        rule = self.rule()
+        state = LMState([self.mu])
+        system = lm_system(J[None, ...], e[None, ...], theta[None, ...], reg)
+        thetas = theta[None, ...]
         n_trials = n_nonfinite = 0
-        while self.mu <= self.mu_max:
-            dx = _solve(xp, A + self.mu * eye, rhs)
+        searching = self.mu <= self.mu_max
+        while searching:
+            trial, state = rule.propose(state, thetas, system)
             n_trials += 1
-            if dx is not None:
-                theta2 = theta + xp.reshape(dx, (p,))
-                perf2 = float(evaluate(theta2))
-                if not math.isfinite(perf2):
-                    n_nonfinite += 1
-                elif perf2 < perf:
-                    self.mu = max(self.mu * self.mu_dec, MU_MIN)
-                    return LMStep(theta2, perf2, True, n_trials, n_nonfinite)
-            else:
-                n_nonfinite += 1
-            self.mu *= self.mu_inc
+            xp = array_namespace(trial)
+            perf2 = math.nan  # a singular system: no trial to evaluate
+            if bool(xp.all(xp.isfinite(trial))):
+                perf2 = float(evaluate(trial[0, ...]))
+            n_nonfinite += not math.isfinite(perf2)
+            accept, retry, state = rule.respond(state, [float(perf)], [perf2])
+            self.mu, searching = state.mu[0], retry[0]
+            if accept[0]:
+                return LMStep(trial[0, ...], perf2, True, n_trials, n_nonfinite)
         return LMStep(theta, perf, False, n_trials, n_nonfinite)
 
+    def rule(self) -> LevenbergMarquardt:
+        """The rule these parameters describe (with the current ``mu``).
 
-def _solve(xp, A, b):
-    """``A \\ b``, or None when ``A`` is singular or the result not finite."""
-    try:
-        x = xp.linalg.solve(A, b)
-    except (ArithmeticError, ValueError, RuntimeError):
-        # numpy's LinAlgError is a ValueError, torch's a RuntimeError.
-        return None
-    if not bool(xp.all(xp.isfinite(x))):
-        return None
-    return x
+        Examples
+        --------
+        >>> from bpforecast.nn.levenberg_marquardt import TrainLM
+        >>> TrainLM(mu=0.5).rule().mu
+        0.5
+        """
+        return LevenbergMarquardt(self.mu, self.mu_dec, self.mu_inc, self.mu_max)

@@ -1,10 +1,11 @@
 """Gradient-descent training functions: MATLAB's traingd, traingdm, traingda, traingdx.
 
-Each solver is a small object with one job: it turns the negative gradient
-into a step (:meth:`~TrainGD.propose`) and decides whether a trial step is
-kept (:meth:`~TrainGD.respond`), adapting its learning rate. It never sees
-the network, only vectors and performance values, so the same code runs on
-any array namespace.
+Each solver is a small object that names a rule and carries its parameters
+(what the estimators and the MATLAB layer pass around); :meth:`TrainGD.rule`
+gives the rule itself, :class:`bpforecast.nn.rules.GradientDescent`, which
+the epoch loop runs for one network or K. :meth:`~TrainGD.propose` and
+:meth:`~TrainGD.respond` apply that same rule to one network step by step,
+keeping its state in the object (the rule is not written twice).
 
 The traingdx rule, from the MATLAB toolbox's code (not the documentation
 page, which prints the momentum term without the ``1 - mc`` factor)::
@@ -39,7 +40,7 @@ False
 
 from __future__ import annotations
 
-import math
+from .rules import GDState, GradientDescent
 
 
 class TrainGD:
@@ -82,31 +83,49 @@ class TrainGD:
         self.max_perf_inc = float(max_perf_inc)
         self._dX = None  # previous step; None means "no momentum memory"
 
+    def rule(self) -> GradientDescent:
+        """The rule these parameters describe (with the current ``lr``).
+
+        Examples
+        --------
+        >>> from bpforecast.nn.solvers import TrainGDX
+        >>> TrainGDX(lr=0.5).rule().lr
+        0.5
+        """
+        return GradientDescent(
+            lr=self.lr,
+            mc=self.mc,
+            lr_inc=self.lr_inc,
+            lr_dec=self.lr_dec,
+            max_perf_inc=self.max_perf_inc,
+            momentum=self.momentum,
+            adaptive=self.adaptive,
+        )
+
+    def _state(self) -> GDState:
+        dX = None if self._dX is None else self._dX[None, ...]
+        return GDState([self.lr], dX, [self._dX is not None])
+
+    def _store(self, state: GDState) -> None:
+        self.lr = float(state.lr[0])
+        memory = state.dX is not None and state.memory[0]
+        self._dX = state.dX[0, ...] if memory else None
+
     def propose(self, neg_gradient):
         """The next step ``dX`` from the negative gradient ``-g``."""
-        step = self.lr * neg_gradient
-        if self.momentum and self._dX is not None:
-            step = self.mc * self._dX + (1.0 - self.mc) * step
-        self._dX = step
-        return step
+        g = -neg_gradient[None, ...]
+        zero = 0.0 * g
+        trial, state = self.rule().propose(self._state(), zero, g)
+        self._store(state)
+        return trial[0, ...]
 
     def respond(self, perf: float, perf2: float) -> bool:
         """Keep (True) or reject (False) the trial step that moved perf to perf2."""
-        if not math.isfinite(perf2):
-            self._reject()
-            return False
-        if self.adaptive:
-            if perf > 0 and perf2 / perf > self.max_perf_inc:
-                self._reject()
-                return False
-            if perf2 < perf:
-                self.lr *= self.lr_inc
-        return True
-
-    def _reject(self) -> None:
-        self.lr *= self.lr_dec
-        # Momentum memory reset: the next step is lr * (-g), MATLAB's dX = lr*gX.
-        self._dX = None
+        accept, _, state = self.rule().respond(
+            self._state(), [float(perf)], [float(perf2)]
+        )
+        self._store(state)
+        return accept[0]
 
 
 class TrainGDM(TrainGD):
