@@ -170,7 +170,6 @@ def test_architecture_is_a_public_fitted_attribute():
     assert not hasattr(model, "architecture_")
     model.fit(X, y)
     assert model.architecture_.layer_sizes == (3, 4, 2, 1)
-    assert model._architecture() == model.architecture_
     assert "architecture_" not in vars(model)  # derived: saved models keep loading
 
 

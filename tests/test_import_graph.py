@@ -19,7 +19,6 @@ on nothing above the network math.
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,15 +348,6 @@ LAYERS = [
     ),
 ]
 
-# Violations in other engineers' files, known when this test was written:
-# (importing module, imported module). Listed, not fixed here; a new one
-# fails the test, and one that is gone only warns (delete its entry).
-KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    # bpforecast/nn/initialization.py: `from sklearn.utils import
-    # check_random_state` (the network math should not need scikit-learn).
-    ("bpforecast.nn.initialization", "sklearn"),
-}
-
 
 def _in(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
@@ -409,14 +399,7 @@ def test_dependencies_point_one_way():
     new = [
         f"{i.source} (line {i.line}): {i.text.splitlines()[0]}\n    ({why})"
         for i, why in found
-        if (i.source, i.target) not in KNOWN_VIOLATIONS
     ]
-    gone = KNOWN_VIOLATIONS - {(i.source, i.target) for i, _ in found}
-    if gone:
-        warnings.warn(
-            f"fixed layering violations, delete from KNOWN_VIOLATIONS: {sorted(gone)}",
-            stacklevel=1,
-        )
     assert not new, "imports against the layering:\n" + "\n".join(new)
 
 

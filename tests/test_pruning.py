@@ -187,7 +187,7 @@ def add_units(model, layer, incoming, bias, outgoing):
     model.coefs_[layer] = np.hstack([W, np.column_stack(incoming)])
     model.intercepts_[layer] = np.append(model.intercepts_[layer], bias)
     model.coefs_[layer + 1] = np.vstack([W_next, np.vstack(outgoing)])
-    sizes = list(model._architecture().layer_sizes[1:-1])
+    sizes = list(model.architecture_.layer_sizes[1:-1])
     sizes[layer] += len(bias)
     model.hidden_layer_sizes = tuple(sizes)
 

@@ -277,7 +277,7 @@ def test_history_perf_is_mse_of_the_scaled_training_block():
     Xs = (X[tr] - model.x_center_) * model.x_gain_
     Ys = ((y[tr] - model.y_center_) * model.y_gain_).reshape(-1, 1)
     theta = pack(model.coefs_, model.intercepts_)
-    out = forward(theta, model._architecture(), Xs)[-1]
+    out = forward(theta, model.architecture_, Xs)[-1]
     best = model.history_["perf"].loc[model.best_epoch_]
     assert mse(out, Ys) == pytest.approx(best, rel=1e-12)
 

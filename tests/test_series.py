@@ -13,7 +13,7 @@ import bpforecast.forecasting.multiseries as multiseries
 from bpforecast import BPForecaster
 from bpforecast.forecasting import series
 from bpforecast.forecasting.intervals import conformal_half_width, conformal_level
-from bpforecast.forecasting.seeds import restart_seeds, series_seed
+from bpforecast.seeds import restart_seeds, series_seed
 
 
 def test_moved_names_stay_importable_from_their_old_homes():

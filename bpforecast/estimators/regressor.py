@@ -57,6 +57,7 @@ from ..nn.network import Architecture, forward, pack, unpack
 from ..nn.progress import TrainingProgress
 from ..nn.solvers import SOLVERS
 from ..nn.training import HISTORY_COLUMNS, StopCriteria, train, train_stacked
+from ..seeds import restart_seeds
 from .division import divide
 from .preprocessing import SCALINGS, apply_scaling, reverse_scaling
 
@@ -520,14 +521,9 @@ default='traingdx'
         return self
 
     def _restart_seeds(self) -> list:
-        """Seed of each restart: ``random_state + k`` for an int, so restart
+        """Seed of each restart (:func:`bpforecast.seeds.restart_seeds`): restart
         ``k`` equals a separate fit with ``random_state=random_state + k``."""
-        if self.random_state is None:
-            return [None] * self.n_init
-        if isinstance(self.random_state, numbers.Integral):
-            return [int(self.random_state) + k for k in range(self.n_init)]
-        rng = check_random_state(self.random_state)
-        return [int(rng.randint(np.iinfo(np.int32).max)) for _ in range(self.n_init)]
+        return restart_seeds(self.random_state, self.n_init)
 
     def _use_batched(self, X, y, n_networks: int | None = None) -> bool:
         """Whether the stacked restart computation applies and is the faster path.
@@ -812,10 +808,6 @@ default='traingdx'
             self.alpha,
         )
 
-    def _architecture(self) -> Architecture:
-        """Alias of :attr:`architecture_`, kept for the modules that call it."""
-        return self.architecture_
-
     def predict(self, X):
         """Predict with the trained network, in the units of ``y``.
 
@@ -878,7 +870,7 @@ default='traingdx'
         xp = array_namespace(self.coefs_[0])
         theta = pack(list(self.coefs_), list(self.intercepts_))
         Xs = apply_scaling(X, self.x_center_, self.x_gain_)
-        out = forward(theta, self._architecture(), Xs)[-1]
+        out = forward(theta, self.architecture_, Xs)[-1]
         Y = reverse_scaling(out, self.y_center_, self.y_gain_)
         # As MATLAB's removeconstantrows on outputs: a target that was constant
         # in training is predicted as that constant.

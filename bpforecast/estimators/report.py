@@ -175,7 +175,7 @@ class RelativeErrorReport(Results):
             "model": type(model).__name__,
             "architecture": "-".join(
                 str(s)
-                for s in (model.n_features_in_, *model._architecture().layer_sizes[1:])
+                for s in (model.n_features_in_, *model.architecture_.layer_sizes[1:])
             ),
             "activation": f"{model.activation} / {model.output_activation}",
             "solver": model.solver,

@@ -41,9 +41,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._sklearn_compat import HasMethods, Interval, StrOptions
 from ..estimators.regressor import BPRegressor
+from ..seeds import restart_seeds
 from .closed_loop import closed_loop, input_row
 from .intervals import conformal_half_width
-from .seeds import restart_seeds
 from .series import check_series, check_steps, future_index, infer_season_length
 from .transforms import LogTransform, SeasonalAdjustment
 from .windowing import make_windows, normalize_lags

@@ -97,10 +97,10 @@ from joblib import Parallel, delayed, parallel_config
 from sklearn.base import BaseEstimator, clone
 
 from .._sklearn_compat import HasMethods, Interval, StrOptions
+from ..seeds import resolve_random_state as _resolve_random_state
+from ..seeds import series_seed
 from .closed_loop import closed_loop
 from .forecaster import BPForecaster, auto_lags, default_regressor
-from .seeds import resolve_random_state as _resolve_random_state
-from .seeds import series_seed
 from .series import check_horizon as _check_horizon
 from .series import future_index, infer_freq, infer_season_length
 from .windowing import make_windows, normalize_lags

@@ -160,7 +160,7 @@ def _check_bpregressor(model: BPRegressor) -> None:
     """The fitted weights and scaling must match the network's architecture."""
     if not hasattr(model, "coefs_"):
         return
-    arch = model._architecture()
+    arch = model.architecture_
     coefs, intercepts = model.coefs_, model.intercepts_
     if not (isinstance(coefs, list) and isinstance(intercepts, list)):
         raise ValueError("coefs_ and intercepts_ must be lists of arrays")

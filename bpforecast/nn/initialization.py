@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils import check_random_state
 
 from .network import Architecture
 
@@ -114,6 +113,34 @@ def glorot(n_inputs: int, n_neurons: int, activation: str, rng):
     return W, b
 
 
+def random_state_of(seed) -> np.random.RandomState:
+    """A ``RandomState`` from None, an int or a ``RandomState`` (kept as is).
+
+    scikit-learn's ``check_random_state``, written out so that the network
+    math needs numpy only: None gives numpy's global generator, an int a new
+    generator seeded with it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bpforecast.nn.initialization import random_state_of
+    >>> random_state_of(0).randint(100) == np.random.RandomState(0).randint(100)
+    True
+    >>> rs = np.random.RandomState(1)
+    >>> random_state_of(rs) is rs
+    True
+    """
+    if seed is None or seed is np.random:
+        return np.random.mtrand._rand
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return np.random.RandomState(int(seed))
+    raise ValueError(
+        f"random_state must be None, an int or a numpy RandomState, got {seed!r}."
+    )
+
+
 def initialize(
     arch: Architecture, input_ranges: np.ndarray, method: str, random_state
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -145,7 +172,7 @@ def initialize(
     """
     if method not in INIT_METHODS:
         raise ValueError(f"init must be one of {INIT_METHODS}, got {method!r}.")
-    rng = check_random_state(random_state)
+    rng = random_state_of(random_state)
     coefs, intercepts = [], []
     ranges = np.asarray(input_ranges, dtype=float)
     for (n_in, n_out), act in zip(arch.shapes, arch.activations, strict=True):

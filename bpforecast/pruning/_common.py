@@ -34,7 +34,7 @@ class _Net:
     """Weights, biases and transfer functions of a model, as plain arrays."""
 
     def __init__(self, model) -> None:
-        self.acts = model._architecture().activations
+        self.acts = model.architecture_.activations
         self.coefs = [np.array(W, dtype=np.float64) for W in model.coefs_]
         self.intercepts = [np.array(b, dtype=np.float64) for b in model.intercepts_]
 
@@ -182,7 +182,7 @@ def _build(model, net: _Net):
     """Deep copy of ``model`` carrying the weights of ``net``."""
     new = copy.deepcopy(model)
     hidden = tuple(W.shape[1] for W in net.coefs[:-1])
-    if hidden != tuple(model._architecture().layer_sizes[1:-1]):
+    if hidden != tuple(model.architecture_.layer_sizes[1:-1]):
         new.hidden_layer_sizes = hidden
     new.coefs_ = [W.copy() for W in net.coefs]
     new.intercepts_ = [b.copy() for b in net.intercepts]

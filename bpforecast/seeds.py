@@ -12,7 +12,7 @@ Two rules give every random start in the package its seed:
 
 Examples
 --------
->>> from bpforecast.forecasting.seeds import restart_seeds, series_seed
+>>> from bpforecast.seeds import restart_seeds, series_seed
 >>> restart_seeds(7, 3)
 [7, 8, 9]
 >>> restart_seeds(series_seed(0, "a"), 2)[1] == series_seed(0, "a") + 1
@@ -50,7 +50,7 @@ def restart_seeds(random_state: Any, n: int) -> list[int | None]:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.forecasting.seeds import restart_seeds
+    >>> from bpforecast.seeds import restart_seeds
     >>> restart_seeds(None, 2), restart_seeds(0, 3)
     ([None, None], [0, 1, 2])
     >>> restart_seeds(np.random.RandomState(0), 2) == restart_seeds(
@@ -74,7 +74,7 @@ def resolve_random_state(random_state: Any) -> int | None:
     Examples
     --------
     >>> import numpy as np
-    >>> from bpforecast.forecasting.seeds import resolve_random_state
+    >>> from bpforecast.seeds import resolve_random_state
     >>> resolve_random_state(None), resolve_random_state(5)
     (None, 5)
     >>> 0 <= resolve_random_state(np.random.default_rng(0)) < 2**31
@@ -116,7 +116,7 @@ def series_seed(random_state: int, unique_id: Hashable) -> int:
 
     Examples
     --------
-    >>> from bpforecast.forecasting.seeds import series_seed
+    >>> from bpforecast.seeds import series_seed
     >>> series_seed(0, "a") == series_seed(0, "a"), series_seed(0, "a") < 2**31
     (True, True)
     >>> series_seed(0, "a") != series_seed(0, "b") != series_seed(1, "b")
