@@ -83,7 +83,11 @@ class _Net:
 
 
 def _check_model(model) -> None:
-    if not hasattr(model, "_architecture") or not hasattr(model, "warm_start"):
+    # Duck-typed: importing BPRegressor here would close a cycle with its
+    # prune() method.
+    if not isinstance(getattr(type(model), "architecture_", None), property) or (
+        not hasattr(model, "warm_start")
+    ):
         raise TypeError(
             f"pruning needs a fitted BPRegressor; got {type(model).__name__}."
         )
