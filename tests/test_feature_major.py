@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 # The tests directory is on sys.path (pytest's default import mode).
-from test_network import finite_difference_gradient
+from conftest import finite_difference_gradient
 
 from bpforecast.nn.activations import ACTIVATIONS
 from bpforecast.nn.feature_major import FeatureMajorPasses, internal_order

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import finite_difference_jacobian
 
 from bpforecast.nn.initialization import initialize
 from bpforecast.nn.levenberg_marquardt import (
@@ -56,17 +57,6 @@ def sin_problem(seed, n=21, noise=0.01):
 # ---------------------------------------------------------------------------
 
 
-def finite_difference_jacobian(theta, arch, X, eps=1e-6):
-    cols = []
-    for k in range(theta.size):
-        step = np.zeros_like(theta)
-        step[k] = eps
-        up = forward(theta + step, arch, X)[-1]
-        down = forward(theta - step, arch, X)[-1]
-        cols.append(np.reshape((up - down) / (2 * eps), (-1,)))
-    return np.column_stack(cols)
-
-
 @pytest.mark.parametrize(
     ("hidden", "n_in", "n_out", "activation", "output_activation"),
     [
@@ -90,7 +80,10 @@ def test_jacobian_matches_finite_differences(
     J = jacobian(theta, arch, forward(theta, arch, X))
     assert J.shape == (7 * n_out, arch.n_params)
     np.testing.assert_allclose(
-        J, finite_difference_jacobian(theta, arch, X), rtol=1e-6, atol=1e-8
+        J,
+        finite_difference_jacobian(lambda t: forward(t, arch, X)[-1], theta),
+        rtol=1e-6,
+        atol=1e-8,
     )
 
 

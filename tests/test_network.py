@@ -2,19 +2,10 @@
 
 import numpy as np
 import pytest
+from conftest import finite_difference_gradient
 
 from bpforecast.nn.activations import ACTIVATIONS, ALIASES, get_activation
 from bpforecast.nn.network import Architecture, forward, gradient, pack, perf, unpack
-
-
-def finite_difference_gradient(fun, theta, h=1e-6):
-    """Central differences, one coordinate at a time."""
-    grad = np.empty_like(theta)
-    for i in range(theta.size):
-        step = np.zeros_like(theta)
-        step[i] = h
-        grad[i] = (fun(theta + step) - fun(theta - step)) / (2 * h)
-    return grad
 
 
 def objective(theta, arch, X, Y):
