@@ -76,6 +76,7 @@ import numpy as np
 from array_api_compat import array_namespace, device
 
 from ._array_api import to_numpy
+from .record import TRAINBR_COLUMNS
 from .rules import (
     LevenbergMarquardt,
     LMState,
@@ -89,7 +90,7 @@ from .rules import (
 __all__ = ["BRState", "BRSystem", "BayesianRegularization", "TrainBR"]
 
 #: The rule's own per-epoch history columns (besides the loop's).
-BR_COLUMNS = ("gamma", "alpha", "beta", "ssX")
+BR_COLUMNS = TRAINBR_COLUMNS
 
 #: MATLAB's trainbr stopping defaults (``StopCriteria`` fields): no
 #: validation stop (``max_fail = 0``: give no validation block).

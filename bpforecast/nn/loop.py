@@ -249,16 +249,20 @@ def run(
     passes : Passes
         Built around the data (:mod:`bpforecast.nn.passes`); an empty or
         missing validation block turns early stopping off.
-    rule : GradientDescent or LevenbergMarquardt
-        From :mod:`bpforecast.nn.rules`.
+    rule : GradientDescent, LevenbergMarquardt, BayesianRegularization, ...
+        From :mod:`bpforecast.nn.rules` (or :mod:`bpforecast.nn.bayesian`).
+        A rule with ``extra_columns`` (names) and ``record(state, lin) ->
+        {name: [one float per network still training]}`` gets those columns
+        appended to every epoch's record and history.
     criteria : StopCriteria
         ``max_time`` counts from the start of the call, for all networks.
     feeder : FullBatch or MiniBatches, optional
         Default :class:`FullBatch`.
     callback : callable, optional
         ``callback(epoch, record)`` after each epoch's record (``record`` maps
-        the history columns to floats when ``K = 1``, to arrays of the
-        networks still training otherwise). It must not modify anything.
+        the history columns, the rule's ``extra_columns`` included, to floats
+        when ``K = 1``, to arrays of the networks still training otherwise).
+        It must not modify anything.
 
     Returns
     -------
