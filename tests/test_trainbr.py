@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -311,6 +312,7 @@ def test_benchmark_quick_prints_the_json_line():
         text=True,
         check=True,
         cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=600,
     ).stdout
     line = [s for s in out.splitlines() if s.startswith("{")][-1]
