@@ -249,16 +249,20 @@ def run(
     passes : Passes
         Built around the data (:mod:`bpforecast.nn.passes`); an empty or
         missing validation block turns early stopping off.
-    rule : GradientDescent or LevenbergMarquardt
-        From :mod:`bpforecast.nn.rules`.
+    rule : GradientDescent, LevenbergMarquardt, BayesianRegularization, ...
+        From :mod:`bpforecast.nn.rules` (or :mod:`bpforecast.nn.bayesian`).
+        A rule with ``extra_columns`` (names) and ``record(state, lin) ->
+        {name: [one float per network still training]}`` gets those columns
+        appended to every epoch's record and history.
     criteria : StopCriteria
         ``max_time`` counts from the start of the call, for all networks.
     feeder : FullBatch or MiniBatches, optional
         Default :class:`FullBatch`.
     callback : callable, optional
         ``callback(epoch, record)`` after each epoch's record (``record`` maps
-        the history columns to floats when ``K = 1``, to arrays of the
-        networks still training otherwise). It must not modify anything.
+        the history columns, the rule's ``extra_columns`` included, to floats
+        when ``K = 1``, to arrays of the networks still training otherwise).
+        It must not modify anything.
 
     Returns
     -------
@@ -288,6 +292,10 @@ def run(
     K = thetas.shape[0]
     thetas = passes.to_internal(thetas)
     state = rule.init(K)
+    # A rule may record columns of its own: ``rule.extra_columns`` names them
+    # and ``rule.record(state, lin)`` gives ``{column: [K floats]}``.
+    extra_columns = tuple(getattr(rule, "extra_columns", ()))
+    columns = HISTORY_COLUMNS + extra_columns
     # Host state, one entry per network still training (``ids`` says which).
     ids = list(range(K))
     perf, grad_norm = [math.nan] * K, [math.nan] * K
@@ -352,13 +360,16 @@ def run(
                 best_thetas = where_rows(new_best, thetas, best_thetas)
             rate = rule.rate(state)
             record = (perf[:], vperf[:], tperf[:], rate[:], grad_norm[:], val_fail[:])
+            if extra_columns:  # the rule's own columns (trainbr: gamma, ...)
+                extra = rule.record(state, lin)
+                record += tuple(extra[c] for c in extra_columns)
             rows.append((ids, record))
             if callback is not None:
                 if K == 1:
                     values = [column[0] for column in rows[-1][1]]
                 else:
                     values = [np.asarray(column) for column in rows[-1][1]]
-                callback(epoch, dict(zip(HISTORY_COLUMNS, values, strict=True)))
+                callback(epoch, dict(zip(columns, values, strict=True)))
 
             elapsed = time.perf_counter() - start_time
             exhausted = rule.exhausted(state)
@@ -451,26 +462,26 @@ def run(
         finish(range(len(ids)), lambda row: "user", epoch)
 
     release_workspace()
-    _fill_histories(results, rows)
+    _fill_histories(results, rows, columns)
     return results  # type: ignore[return-value]
 
 
-def _fill_histories(results: list, rows: list) -> None:
+def _fill_histories(results: list, rows: list, columns=HISTORY_COLUMNS) -> None:
     """Turn the per-epoch host rows into each network's history lists."""
     K = len(results)
     if K == 1:
-        for c, key in enumerate(HISTORY_COLUMNS):
+        for c, key in enumerate(columns):
             results[0].history[key] = [values[c][0] for _, values in rows]
         results[0].history["val_fail"] = [
             int(v) for v in results[0].history["val_fail"]
         ]
         return
-    table = np.full((len(HISTORY_COLUMNS), len(rows), K), np.nan)
+    table = np.full((len(columns), len(rows), K), np.nan)
     for e, (ids, values) in enumerate(rows):
         table[:, e, ids] = values
     for k, result in enumerate(results):
         n = result.n_epochs + 1
-        for c, key in enumerate(HISTORY_COLUMNS):
+        for c, key in enumerate(columns):
             values = table[c, :n, k].tolist()
             if key == "val_fail":
                 values = [int(v) for v in values]

@@ -4,8 +4,14 @@ Design
 ------
 Every training run, whatever its rule and however many networks it trains
 at once, returns one :class:`TrainingResult` per network with the same
-per-epoch columns (:data:`HISTORY_COLUMNS`). The estimators turn it into
-their ``history_`` frame and the MATLAB layer into its ``tr`` record.
+per-epoch columns (:data:`HISTORY_COLUMNS`). A rule may add columns of its
+own after these: it names them in ``rule.extra_columns`` and the loop fills
+them each epoch from ``rule.record(state, lin)`` (trainbr adds
+:data:`TRAINBR_COLUMNS`: ``gamma``, ``alpha``, ``beta``, ``ssX``, MATLAB's
+``tr.gamk`` and ``tr.ssX``). The estimators turn it into their ``history_``
+frame and the MATLAB layer into its ``tr`` record; to keep the extra
+columns, iterate over ``result.history`` rather than
+:data:`HISTORY_COLUMNS`.
 
 Examples
 --------
@@ -21,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 HISTORY_COLUMNS = ("perf", "vperf", "tperf", "lr", "gradient", "val_fail")
+TRAINBR_COLUMNS = ("gamma", "alpha", "beta", "ssX")
+"""trainbr's own columns, after :data:`HISTORY_COLUMNS` (``beta`` in sum scale)."""
 STOP_REASONS = ("epochs", "goal", "min_grad", "mu_max", "max_fail", "time", "user")
 
 
@@ -34,7 +42,8 @@ class TrainingResult:
         The returned weights: lowest validation error, or the last ones.
     history : dict of list
         Per-epoch record, keys :data:`HISTORY_COLUMNS` (``lr`` holds ``mu``
-        for trainlm).
+        for trainlm and trainbr) followed by the rule's own columns, if any
+        (trainbr: :data:`TRAINBR_COLUMNS`).
     best_epoch : int
     stop_reason : str
         One of :data:`STOP_REASONS`.

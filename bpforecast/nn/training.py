@@ -154,9 +154,13 @@ def train(
     >>> [float(f"{mu:.0e}") for mu in r.history["lr"]]
     [0.001, 0.0001, 1e-05, 1e-06]
     """
-    lm = isinstance(solver, TrainLM)
+    rule = solver.rule()
+    # Rules that solve with the Jacobian (trainlm, trainbr) are full batch on
+    # the generic passes.
+    lm = isinstance(solver, TrainLM) or getattr(rule, "needs_jacobian", False)
     if lm and batch_size is not None:
-        raise ValueError("trainlm is full batch only: batch_size must be None.")
+        name = getattr(rule, "name", "trainlm")
+        raise ValueError(f"{name} is full batch only: batch_size must be None.")
     X, Y = training
     on_host = isinstance(X, np.ndarray) and isinstance(theta, np.ndarray)
     full_batch_gd = not lm and batch_size is None
@@ -181,7 +185,7 @@ def train(
     (result,) = run(
         theta[None, ...],
         passes,
-        solver.rule(),
+        rule,
         criteria,
         feeder=feeder,
         callback=callback,
