@@ -208,3 +208,17 @@ def pyplot():
 
     yield plt
     plt.close("all")
+
+
+# Property tests draw the same examples on every run, so CI cannot pass or
+# fail by chance; HYPOTHESIS_PROFILE=explore draws new ones (for hunting).
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+else:
+    _hypothesis_settings.register_profile("repeatable", derandomize=True)
+    _hypothesis_settings.register_profile("explore", derandomize=False)
+    _hypothesis_settings.load_profile(
+        os.environ.get("HYPOTHESIS_PROFILE", "repeatable")
+    )

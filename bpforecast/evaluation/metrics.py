@@ -285,12 +285,16 @@ def mase(
             f"y_train has {train.size} values; MASE with season_length={m} needs "
             f"at least season_length + 1 = {m + 1}"
         )
-    # Both errors halved (the ratio is unchanged) so differences cannot overflow.
-    scale = float(np.mean(np.abs(train[m:] / 2 - train[:-m] / 2)))
+    # Both errors halved (the ratio is unchanged) so differences cannot overflow,
+    # and divided by the largest of them so that their sums cannot either.
+    errors = np.abs(true / 2 - pred / 2)
+    naive = np.abs(train[m:] / 2 - train[:-m] / 2)
+    top = max(float(errors.max()), float(naive.max()))
+    scale = float(np.mean(naive / top)) if top > 0 else 0.0
     if not scale > 0:
         raise ValueError(
             "MASE is undefined: the in-sample seasonal naive MAE of y_train "
             f"(season_length={m}) is 0, i.e. y_train[t] == y_train[t - {m}] for "
             "every t (e.g. a constant series)"
         )
-    return float(np.mean(np.abs(true / 2 - pred / 2)) / scale)
+    return float(np.mean(errors / top) / scale)
