@@ -34,7 +34,8 @@ class Network:
     ----------
     name : str
     trainFcn : str
-        'trainlm', 'traingdx', 'traingd', 'traingdm' or 'traingda'. Setting
+        'trainlm', 'trainbr', 'trainscg', 'trainrp', 'traingdx', 'traingd',
+        'traingdm' or 'traingda'. Setting
         it resets ``trainParam`` to the function's defaults.
     trainParam : TrainParam
     performFcn : str
@@ -293,9 +294,14 @@ class Network:
         for name in ("lr", "mc", "lr_inc", "lr_dec", "max_perf_inc"):
             if name in p:
                 params[name] = float(p[name])
-        for name in ("mu", "mu_dec", "mu_inc", "mu_max"):
+        for name in ("mu", "mu_dec", "mu_inc", "mu_max", "sigma", "delt_inc"):
             if name in p:
                 params[name] = float(p[name])
+        for name in ("delt_dec", "delta0", "deltamax"):
+            if name in p:
+                params[name] = float(p[name])
+        if "lambda" in p:  # a Python keyword: BPRegressor's lambda_
+            params["lambda_"] = float(p["lambda"])
         fcn = self.divideFcn
         if self.divideMode == "none" or fcn in ("", "dividetrain"):
             params["division"] = None

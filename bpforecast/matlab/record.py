@@ -115,7 +115,11 @@ class TrainingRecord:
 
     @property
     def _lm(self) -> bool:
-        return self.trainFcn == "trainlm"
+        return self.trainFcn in ("trainlm", "trainbr")
+
+    @property
+    def _gd(self) -> bool:
+        return self.trainFcn.startswith("traingd")
 
     @property
     def stop(self) -> str:
@@ -159,12 +163,14 @@ class TrainingRecord:
 
     @property
     def lr(self) -> np.ndarray | None:
-        """Learning rate per epoch (gradient descent; None for trainlm)."""
-        return None if self._lm else self._column("lr")
+        """Learning rate per epoch (gradient descent; None for the others,
+        which MATLAB records no ``tr.lr`` for: trainscg's ``lambda`` and
+        trainrp's mean step size stay in the model's ``history_['lr']``)."""
+        return self._column("lr") if self._gd else None
 
     @property
     def mu(self) -> np.ndarray | None:
-        """``mu`` per epoch (trainlm; None for gradient descent)."""
+        """``mu`` per epoch (trainlm, trainbr; None for the others)."""
         return self._column("lr") if self._lm else None
 
     @property
@@ -240,20 +246,24 @@ def training_record(
         model = model.regressor
     if not hasattr(model, "history_"):
         raise ValueError(f"{type(model).__name__} is not fitted (no history_).")
+    division = model._division() if hasattr(model, "_division") else model.division
     if divideFcn is None:
-        divideFcn = (
-            "dividetrain" if model.division is None else _DIVIDE_NAME[model.division]
-        )
+        divideFcn = "dividetrain" if division is None else _DIVIDE_NAME[division]
     if divideParam is None:
-        ratios = (
-            model.division_ratios if model.division is not None else (1.0, 0.0, 0.0)
-        )
+        ratios = model.division_ratios if division is not None else (1.0, 0.0, 0.0)
         divideParam = dict(
             zip(("trainRatio", "valRatio", "testRatio"), ratios, strict=True)
         )
     if trainParam is None:
         keys = TRAIN_DEFAULTS.get(model.solver, {})
-        trainParam = {k: getattr(model, k) for k in keys if hasattr(model, k)}
+        trainParam = {}
+        for key in keys:
+            attr = "lambda_" if key == "lambda" else key
+            if hasattr(model, attr):
+                value = getattr(model, attr)
+                if value is None and hasattr(model, "_default"):
+                    value = model._default(attr)
+                trainParam[key] = value
         trainParam["time"] = math.inf if model.max_time is None else model.max_time
     return TrainingRecord(
         model.history_,

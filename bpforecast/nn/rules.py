@@ -505,7 +505,7 @@ class ScaledConjugateGradient:
     >>> (r,) = run(np.zeros((1, 2)), ArrayAPIPasses(arch, (X, Y)),
     ...            ScaledConjugateGradient(), StopCriteria(min_grad=1e-6))
     >>> r.stop_reason, r.n_epochs, np.round(r.theta, 6).tolist()
-    ('min_grad', 2, [2.0, 1.0])
+    ('min_grad', 3, [2.0, 1.0])
     """
 
     sigma: float = 5.0e-5
