@@ -137,7 +137,7 @@ def test_fields_behave_like_matlab():
     net.divideFcn = "divideblock"  # resets divideParam
     assert net.divideParam.trainRatio == 0.7
     with pytest.raises(ValueError, match="not supported"):
-        net.trainFcn = "trainscg"
+        net.trainFcn = "trainoss"  # not supported (trainscg now is)
     with pytest.raises(ValueError, match="not supported"):
         net.divideFcn = "dividefoo"
     assert net.numLayers == 2 and net.outputs[0] is None

@@ -181,13 +181,15 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         default: MATLAB's (1e-5 for the traingd family and trainrp, 1e-6
         for trainscg, 1e-7 for trainbr), except trainlm, which keeps
         bpforecast's 1e-5 (MATLAB's is 1e-7; pass it for exact parity).
-    max_fail : int or None, default=None
+    max_fail : int, default=6
         Stop after this many epochs without a new best validation error;
-        0 turns validation stopping off. None gives MATLAB's default: 6, or
-        0 for trainbr.
-    sigma, lambda_ : float, default=5e-5, 5e-7
+        0 turns validation stopping off (MATLAB's trainbr default; trainbr's
+        ``division='auto'`` has no validation block anyway).
+    sigma, lambda0 : float, default=5e-5, 5e-7
         trainscg's finite-difference step and initial curvature scale
-        (MATLAB's ``sigma`` and ``lambda``).
+        (MATLAB's ``trainParam.sigma`` and ``trainParam.lambda``; ``lambda``
+        is a Python keyword, and scikit-learn reads names ending in ``_`` as
+        fitted attributes).
     delt_inc, delt_dec, delta0, deltamax : float, default=1.2, 0.5, 0.07, 50
         trainrp's step-size factors, initial and largest step size.
     max_time : float or None, default=None
@@ -321,9 +323,9 @@ default='auto'
         "epochs": [Interval(numbers.Integral, 0, None, closed="left")],
         "goal": [Interval(numbers.Real, 0, None, closed="left")],
         "min_grad": [Interval(numbers.Real, 0, None, closed="left"), None],
-        "max_fail": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "max_fail": [Interval(numbers.Integral, 0, None, closed="left")],
         "sigma": [Interval(numbers.Real, 0, None, closed="neither")],
-        "lambda_": [Interval(numbers.Real, 0, None, closed="neither")],
+        "lambda0": [Interval(numbers.Real, 0, None, closed="neither")],
         "delt_inc": [Interval(numbers.Real, 1, None, closed="left")],
         "delt_dec": [Interval(numbers.Real, 0, 1, closed="neither")],
         "delta0": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -364,12 +366,12 @@ default='auto'
         epochs=1000,
         goal=0.0,
         min_grad=None,
-        max_fail=None,
+        max_fail=6,
         max_time=None,
         alpha=0.0,
         batch_size=None,
         sigma=5.0e-5,
-        lambda_=5.0e-7,
+        lambda0=5.0e-7,
         delt_inc=1.2,
         delt_dec=0.5,
         delta0=0.07,
@@ -409,7 +411,7 @@ default='auto'
         self.alpha = alpha
         self.batch_size = batch_size
         self.sigma = sigma
-        self.lambda_ = lambda_
+        self.lambda0 = lambda0
         self.delt_inc = delt_inc
         self.delt_dec = delt_dec
         self.delta0 = delta0
@@ -540,7 +542,7 @@ default='auto'
         return None if self.solver == "trainbr" else "block"
 
     def _criteria(self) -> StopCriteria:
-        max_fail = self._default("max_fail")
+        max_fail = self.max_fail
         return StopCriteria(
             epochs=self.epochs,
             goal=self.goal,
@@ -752,7 +754,7 @@ default='auto'
                 mu_max=self.mu_max,
             )
         if self.solver == "trainscg":
-            return TrainSCG(sigma=self.sigma, lambda_=self.lambda_)
+            return TrainSCG(sigma=self.sigma, lambda_=self.lambda0)
         if self.solver == "trainrp":
             return TrainRP(
                 delt_inc=self.delt_inc,

@@ -300,8 +300,8 @@ class Network:
         for name in ("delt_dec", "delta0", "deltamax"):
             if name in p:
                 params[name] = float(p[name])
-        if "lambda" in p:  # a Python keyword: BPRegressor's lambda_
-            params["lambda_"] = float(p["lambda"])
+        if "lambda" in p:  # a Python keyword: BPRegressor's lambda0
+            params["lambda0"] = float(p["lambda"])
         fcn = self.divideFcn
         if self.divideMode == "none" or fcn in ("", "dividetrain"):
             params["division"] = None

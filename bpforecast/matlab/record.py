@@ -258,7 +258,7 @@ def training_record(
         keys = TRAIN_DEFAULTS.get(model.solver, {})
         trainParam = {}
         for key in keys:
-            attr = "lambda_" if key == "lambda" else key
+            attr = "lambda0" if key == "lambda" else key
             if hasattr(model, attr):
                 value = getattr(model, attr)
                 if value is None and hasattr(model, "_default"):
