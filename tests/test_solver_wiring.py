@@ -120,8 +120,10 @@ def test_array_api_strict_equals_numpy(solver):
     got = BPRegressor(**kw).fit(xp.asarray(X), xp.asarray(y))
     for key in ("perf", "vperf", "lr"):
         np.testing.assert_allclose(got.history_[key], ref.history_[key], rtol=1e-10)
+    # Predictions of order 1: 1e-10 absolute (trainscg's weights carry its
+    # finite difference's amplified rounding, ~1e-11 after 6 epochs).
     np.testing.assert_allclose(np.asarray(got.predict(xp.asarray(X))),
-                               ref.predict(X), rtol=1e-10)  # fmt: skip
+                               ref.predict(X), rtol=1e-10, atol=1e-10)  # fmt: skip
 
 
 def test_matlab_layer_train_functions():
