@@ -1,4 +1,5 @@
-"""Levenberg-Marquardt (trainlm) against traingdx, and the cost of restarts.
+"""The training functions to a goal (traingdx, trainlm, trainscg, trainrp,
+trainbr when present), and the cost of restarts.
 
 Everything is measured in one process with the same BLAS settings:
 
@@ -14,7 +15,15 @@ Everything is measured in one process with the same BLAS settings:
    with ``sliding_window_view``, default mapstd scaling, a 10-neuron hidden
    layer, no division, training-mse goals (scaled units) that both solvers
    reach: 0.15 (easy) and 0.05 (tighter; traingdx needs thousands of epochs).
-3. **Restarts** - ``BPRegressor(n_init=K)`` for K = 1, 4, 16, 64 in each
+3. **Large** - ``n = 100,000`` rows (``--quick``: 2,000), 24 inputs, a
+   24-20-20-1 network, no division, ``min_grad=0``; the goal is the training
+   mse traingdx reaches in 1,000 epochs (seed 0, timed too), then each solver
+   runs to it (at most 1,000 epochs). trainlm is skipped: its Jacobian is
+   ``n x 941`` and ``J'J`` costs about 90 GFLOP per epoch. Bounds: traingdx
+   and trainrp cost one forward and one backward pass per epoch; trainscg
+   two (the second gradient at ``x + sigma d``); on one BLAS thread each
+   pass is bound by the GEMMs of the 100,000 x 24 x 20 and x 20 x 20 layers.
+4. **Restarts** - ``BPRegressor(n_init=K)`` for K = 1, 4, 16, 64 in each
    ``restart_mode`` (``'sequential'``, ``'batched'``, and sequential with
    ``n_jobs=2``), next to K separate single fits, on two problems: the sunspot
    windows (10-10-1, 299 rows: a tiny problem) and the bench_train data
@@ -24,7 +33,7 @@ Everything is measured in one process with the same BLAS settings:
    thread per worker) whatever ``--threads`` says. ``auto`` is what a user
    gets by default (stacked for K >= 8 on small problems, else one setup
    shared by fits in turn).
-4. **Forecaster networks** - ``BPForecaster(n_models=K)`` on the airline
+5. **Forecaster networks** - ``BPForecaster(n_models=K)`` on the airline
    series (K = 16 and 64 by default), whose networks train through the
    restart path, against the same K networks fitted one after another as
    separate regressors on the same windows (what the forecaster did before
@@ -77,31 +86,51 @@ import bpforecast  # noqa: E402
 from bpforecast import BPRegressor  # noqa: E402
 from bpforecast.datasets import load_sunspots  # noqa: E402
 
-SOLVERS = ("trainlm", "traingdx")
+
+def _has_trainbr() -> bool:
+    try:
+        import bpforecast.nn.bayesian  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+SOLVERS = (
+    "trainlm",
+    "traingdx",
+    "trainscg",
+    "trainrp",
+    *(("trainbr",) if _has_trainbr() else ()),
+)
+_NEW_EPOCHS = {"trainscg": 1000, "trainrp": 1000, "trainbr": 1000}
 
 FULL = {
     "sin_seeds": 30,
-    "sin_epochs": {"trainlm": 1000, "traingdx": 5000},
+    "sin_epochs": {"trainlm": 1000, "traingdx": 5000, **_NEW_EPOCHS},
     "sin_noises": (0.0, 0.01),
     "sun_seeds": 10,
-    "sun_epochs": {"trainlm": 1000, "traingdx": 10_000},
+    "sun_epochs": {"trainlm": 1000, "traingdx": 10_000, **_NEW_EPOCHS},
     "sun_goals": (0.15, 0.05),
     "restart_ks": (1, 4, 16, 64),
     "restart_epochs": 100,
     "restart_repeats": 3,
     "forecaster_ks": (16, 64),
+    "large_rows": 100_000,
+    "large_seeds": 1,
 }
 QUICK = {
     "sin_seeds": 3,
-    "sin_epochs": {"trainlm": 200, "traingdx": 1000},
+    "sin_epochs": {"trainlm": 200, "traingdx": 1000, **_NEW_EPOCHS},
     "sin_noises": (0.0,),
     "sun_seeds": 2,
-    "sun_epochs": {"trainlm": 200, "traingdx": 1000},
+    "sun_epochs": {"trainlm": 200, "traingdx": 1000, **_NEW_EPOCHS},
     "sun_goals": (0.15,),
     "restart_ks": (1, 2),
     "restart_epochs": 30,
     "restart_repeats": 1,
     "forecaster_ks": (2,),
+    "large_rows": 2_000,
+    "large_seeds": 1,
 }
 SIN_GOAL = 0.002
 SIN_NOISE_SEED = 12345
@@ -160,9 +189,11 @@ def goal_comparison(
     goal: float,
     seeds: int,
     epochs: dict[str, int],
+    solvers: tuple = SOLVERS,
     **params,
 ) -> dict:
-    """Fit both solvers from seeds 0..seeds-1 (interleaved) with the goal."""
+    """Fit every solver from seeds 0..seeds-1 (interleaved) with the goal."""
+    SOLVERS = solvers  # noqa: N806 - the solvers of this comparison
     common = dict(division=None, min_grad=0.0, goal=goal, **params)
     for solver in SOLVERS:  # untimed warm-up
         timed_fit(X, y, solver=solver, epochs=2, random_state=0, **common)
@@ -203,9 +234,10 @@ def goal_comparison(
                 for k in sorted({r["stop_reason"] for r in rs})
             },
         }
-    lm, gdx = summary["trainlm"], summary["traingdx"]
+    gdx = summary["traingdx"]
+    lm = summary.get("trainlm", {})
     ratios = {
-        key: _ratio(gdx[key], lm[key])
+        key: _ratio(gdx[key], lm.get(key, math.nan))
         for key in (
             "median_epochs_to_goal",
             "mean_epochs_to_goal",
@@ -214,10 +246,19 @@ def goal_comparison(
             "ms_per_epoch",
         )
     }
+    over_gdx = {
+        solver: {
+            key: _ratio(summary[solver][key], gdx[key])
+            for key in ("median_epochs_to_goal", "median_seconds_reached")
+        }
+        for solver in SOLVERS
+    }
     return {
         "goal": goal,
+        "solvers": list(SOLVERS),
         "summary": summary,
         "ratios_gdx_over_lm": ratios,
+        "over_traingdx": over_gdx,
         "runs": runs,
     }
 
@@ -230,7 +271,7 @@ def print_goal_table(title: str, result: dict) -> None:
     )
     print(header)
     print("-" * len(header))
-    for solver in SOLVERS:
+    for solver in result["solvers"]:
         s = result["summary"][solver]
         reasons = ", ".join(f"{k} {v}" for k, v in s["stop_reasons"].items())
         print(
@@ -239,12 +280,54 @@ def print_goal_table(title: str, result: dict) -> None:
             f"{s['median_seconds']:>8.4f} {s['mean_seconds']:>8.4f} "
             f"{s['ms_per_epoch']:>9.3f}  {reasons}"
         )
+    for solver in result["solvers"]:
+        o = result["over_traingdx"][solver]
+        print(
+            f"  {solver}/traingdx: epochs to goal {o['median_epochs_to_goal']:.3f}, "
+            f"wall time to goal {o['median_seconds_reached']:.3f} (medians)"
+        )
     r = result["ratios_gdx_over_lm"]
     print(
         f"{'gdx/lm':<9} {'':>6} {'':>8} {r['median_epochs_to_goal']:>8.1f} "
         f"{r['mean_epochs_to_goal']:>9.1f} {r['median_seconds']:>8.2f} "
         f"{r['mean_seconds']:>8.2f} {r['ms_per_epoch']:>9.3f}"
     )
+
+
+# ------------------------------------------------------------ large problem
+def large_data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` rows, 24 inputs, a smooth nonlinear target (bench_train's kind)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 24))
+    w = rng.standard_normal((24, 3)) / np.sqrt(24)
+    Z = X @ w
+    y = np.sin(Z[:, 0]) + 0.5 * Z[:, 1] * Z[:, 2] + 0.1 * rng.standard_normal(n)
+    return X, y
+
+
+def large_comparison(n: int, seeds: int) -> dict:
+    """24-20-20-1 on ``n`` rows: the goal is what traingdx reaches in 1,000
+    epochs (seed 0); then every solver's epochs and wall time to it.
+
+    trainlm is left out: its Jacobian is ``n x 941`` (750 MB at n = 100,000)
+    and each epoch forms ``J'J`` (about 90 GFLOP), so one epoch costs more than
+    traingdx's whole run.
+    """
+    X, y = large_data(n)
+    params = dict(hidden_layer_sizes=(20, 20), division=None, min_grad=0.0)
+    ref, ref_seconds = timed_fit(X, y, solver="traingdx", epochs=1000,
+                                 random_state=0, **params)  # fmt: skip
+    goal = float(ref.history_["perf"].iloc[-1])
+    solvers = tuple(s for s in SOLVERS if s != "trainlm")
+    res = goal_comparison(
+        X, y, goal=goal, seeds=seeds, solvers=solvers,
+        epochs={s: 1000 for s in solvers},
+        hidden_layer_sizes=(20, 20),
+    )  # fmt: skip
+    res.update(rows=n, goal_from_traingdx_1000_epochs=goal,
+               traingdx_1000_epochs_seconds=ref_seconds,
+               trainlm="skipped: Jacobian n x 941 and J'J each epoch")  # fmt: skip
+    return res
 
 
 # ----------------------------------------------------------------- restarts
@@ -509,6 +592,15 @@ def main(argv=None) -> dict:
                 res,
             )
 
+        large = large_comparison(cfg["large_rows"], cfg["large_seeds"])
+        print_goal_table(
+            f"Large: {large['rows']} rows, 24-20-20-1, mapstd, division=None, "
+            f"goal = traingdx's training mse after 1000 epochs "
+            f"({large['goal']:.6g}); trainlm skipped (Jacobian {large['rows']} x "
+            f"941 and J'J per epoch)",
+            large,
+        )
+
         restarts = {}
         for title, (Xr, yr, hidden) in restart_problems().items():
             rows = restart_cost(
@@ -551,6 +643,7 @@ def main(argv=None) -> dict:
         },
         "sin": sin_results,
         "sunspots": sun_results,
+        "large": large,
         "restarts": restarts,
         "forecaster": forecaster,
         "threadpool_info": info,

@@ -47,12 +47,13 @@ from ._version import __version__
 from .datasets import list_datasets, load_dataset
 from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.baselines import ETS, SeasonalNaive, Theta, infer_season_length
-from .forecasting.forecaster import MIN_WINDOWS, BPForecaster
+from .forecasting.forecaster import MIN_WINDOWS, BPForecaster, default_regressor
 from .forecasting.series import future_index
 from .forecasting.windowing import normalize_lags
 from .io.csv import DATASET_PREFIX, LoadedSeries, load_series, read_future_exog
 from .io.csv import format_time as _format_time
 from .io.csv import note as _note
+from .nn.solvers import SOLVER_NAMES
 from .plotting._backend import PLOT_HINT, _figure
 from .plotting.forecast import plot_forecast
 
@@ -242,6 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="networks trained from different random starts (default: %(default)s)",
     )
     group.add_argument(
+        "--solver",
+        choices=list(SOLVER_NAMES),
+        default="traingdx",
+        help="training function of the networks (default: %(default)s); "
+        "trainbr trains on all windows with Bayesian regularisation instead of "
+        "early stopping",
+    )
+    group.add_argument(
         "--exog-columns",
         type=_column_list,
         help="comma-separated exogenous input columns of the data file",
@@ -336,8 +345,23 @@ def _index_label(data: LoadedSeries) -> str:
     return data.date_column or "index"
 
 
+def _make_regressor(solver: str):
+    """The forecaster's default network with another training function.
+
+    None for traingdx (the forecaster's own default). trainbr needs no
+    validation block: it trains on every window (``division=None``).
+    """
+    if solver == "traingdx":
+        return None
+    regressor = default_regressor().set_params(solver=solver)
+    if solver == "trainbr":
+        regressor.set_params(division=None)
+    return regressor
+
+
 def _make_forecaster(args: argparse.Namespace) -> BPForecaster:
     return BPForecaster(
+        regressor=_make_regressor(getattr(args, "solver", "traingdx")),
         lags=args.lags,
         horizon=args.horizon,
         strategy=args.strategy,

@@ -137,7 +137,7 @@ def test_fields_behave_like_matlab():
     net.divideFcn = "divideblock"  # resets divideParam
     assert net.divideParam.trainRatio == 0.7
     with pytest.raises(ValueError, match="not supported"):
-        net.trainFcn = "trainscg"
+        net.trainFcn = "trainoss"  # not supported (trainscg now is)
     with pytest.raises(ValueError, match="not supported"):
         net.divideFcn = "dividefoo"
     assert net.numLayers == 2 and net.outputs[0] is None
@@ -661,3 +661,24 @@ def test_narxnet_closeloop_with_longer_input_than_feedback_delays(narx_data):
     np.testing.assert_allclose(forecast[0], ys[-5:], rtol=0, atol=1e-12)
     np.testing.assert_allclose(Xfc, [us[-3:]], rtol=0, atol=0)
     np.testing.assert_allclose(Afc, [[ys[-1]]], rtol=0, atol=0)
+
+
+def test_trainbr_record_has_gamk_and_ssx():
+    x = np.linspace(-1, 1, 41)
+    y = np.sin(2 * np.pi * x) + 0.1 * np.random.default_rng(0).normal(size=41)
+    net = nn.feedforwardnet(20, "trainbr")
+    net.trainParam.epochs = 50
+    net, tr = nn.train(net, x, y, random_state=0)
+    assert tr.states[-2:] == ("gamk", "ssX")
+    n_params = 3 * 20 + 1
+    assert tr.gamk.shape == tr.perf.shape and np.all(tr.gamk <= n_params)
+    # ssX is the sum of squared weights and biases of the (standardised)
+    # network, so at the last epoch it equals that of the returned weights.
+    reg = net.regressor
+    flat = np.concatenate(
+        [np.ravel(a) for p in zip(reg.coefs_, reg.intercepts_, strict=True) for a in p]
+    )
+    assert tr.ssX[-1] == pytest.approx(flat @ flat, rel=1e-10)
+    assert tr.mu is not None and tr.lr is None
+    # No validation stops (max_fail 0): the validation share is trained on.
+    assert len(tr.valInd) == 0 and len(tr.trainInd) == round(0.85 * 41)

@@ -51,12 +51,19 @@ from .._sklearn_compat import Interval, StrOptions
 from ..nn._array_api import check_array as check_xp_array
 from ..nn._array_api import namespace_of, take_rows, to_numpy
 from ..nn.activations import ACTIVATION_NAMES
+from ..nn.bayesian import TrainBR
 from ..nn.initialization import INIT_METHODS, initialize
 from ..nn.levenberg_marquardt import TrainLM
 from ..nn.network import Architecture, forward, pack, unpack
 from ..nn.progress import TrainingProgress
-from ..nn.solvers import SOLVERS
-from ..nn.training import HISTORY_COLUMNS, StopCriteria, train, train_stacked
+from ..nn.solvers import (
+    MATLAB_DEFAULTS,
+    SOLVER_NAMES,
+    SOLVERS,
+    TrainRP,
+    TrainSCG,
+)
+from ..nn.training import StopCriteria, train, train_stacked
 from ..seeds import restart_seeds
 from .division import divide
 from .preprocessing import SCALINGS, apply_scaling, reverse_scaling
@@ -143,12 +150,15 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         ``relu``, ``leaky_relu``, ``elu``, ``softplus``.
     output_activation : str, default='purelin'
         Output-layer transfer function (same choices).
-    solver : {'traingdx', 'traingd', 'traingdm', 'traingda', 'trainlm'}, \
-default='traingdx'
+    solver : {'traingdx', 'traingd', 'traingdm', 'traingda', 'trainlm', \
+'trainbr', 'trainscg', 'trainrp'}, default='traingdx'
         Training function: the gradient-descent family
-        (:mod:`bpforecast.nn.solvers`) or Levenberg-Marquardt
-        (:mod:`bpforecast.nn.levenberg_marquardt`, full batch only; the
-        history's ``lr`` column then holds ``mu``).
+        (:mod:`bpforecast.nn.solvers`), Levenberg-Marquardt
+        (:mod:`bpforecast.nn.levenberg_marquardt`), Bayesian regularisation
+        (trainbr), scaled conjugate gradient (trainscg) or resilient
+        back-propagation (trainrp); the last four train full batch only. The
+        history's ``lr`` column holds the rule's state: lr, ``mu`` (trainlm,
+        trainbr), ``lambda`` (trainscg) or the mean step size (trainrp).
     lr : float, default=0.01
         Initial learning rate.
     lr_inc, lr_dec : float, default=1.05, 0.7
@@ -161,13 +171,29 @@ default='traingdx'
         Maximum number of epochs (update attempts). 0 only initialises.
     goal : float, default=0.0
         Stop when the training error (standardised units) reaches it.
-    mu, mu_dec, mu_inc, mu_max : float, default=0.001, 0.1, 10, 1e10
-        trainlm's damping and its factors (MATLAB's defaults).
-    min_grad : float, default=1e-5
-        Stop when the gradient norm falls to it (MATLAB's trainlm uses
-        1e-7; pass it for exact parity).
+    mu : float or None, default=None
+        Initial damping of trainlm and trainbr; None gives MATLAB's default
+        (0.001 for trainlm, 0.005 for trainbr).
+    mu_dec, mu_inc, mu_max : float, default=0.1, 10, 1e10
+        The damping's factors and limit (trainlm, trainbr; MATLAB's defaults).
+    min_grad : float or None, default=None
+        Stop when the gradient norm falls to it. None gives the solver's
+        default: MATLAB's (1e-5 for the traingd family and trainrp, 1e-6
+        for trainscg, 1e-7 for trainbr), except trainlm, which keeps
+        bpforecast's 1e-5 (MATLAB's is 1e-7; pass it for exact parity).
     max_fail : int, default=6
-        Stop after this many epochs without a new best validation error.
+        Stop after this many epochs without a new best validation error;
+        0 turns validation stopping off (MATLAB's trainbr default; trainbr's
+        ``division='auto'`` has no validation block anyway). With a
+        validation block the weights of the lowest validation error are
+        still the ones returned, whatever ``max_fail``.
+    sigma, lambda0 : float, default=5e-5, 5e-7
+        trainscg's finite-difference step and initial curvature scale
+        (MATLAB's ``trainParam.sigma`` and ``trainParam.lambda``; ``lambda``
+        is a Python keyword, and scikit-learn reads names ending in ``_`` as
+        fitted attributes).
+    delt_inc, delt_dec, delta0, deltamax : float, default=1.2, 0.5, 0.07, 50
+        trainrp's step-size factors, initial and largest step size.
     max_time : float or None, default=None
         Stop after this many seconds.
     alpha : float, default=0.0
@@ -182,9 +208,12 @@ default='traingdx'
         Initial weights (MATLAB's initnw, or scikit-learn's Glorot uniform).
     scaling : {'mapstd', 'mapminmax'} or None, default='mapstd'
         Scaling of inputs and targets (see :mod:`bpforecast.estimators.preprocessing`).
-    division : {'block', 'random', 'interleaved'} or None, default='block'
+    division : {'auto', 'block', 'random', 'interleaved'} or None, \
+default='auto'
         How ``fit`` splits its data into training, validation and test
-        samples; None trains on everything with no early stopping.
+        samples; None trains on everything with no early stopping. 'auto'
+        is 'block', or None for trainbr (MATLAB's trainbr does not divide
+        the data unless asked).
     division_ratios : tuple of 3 floats, default=(0.70, 0.15, 0.15)
         Training, validation and test shares.
     warm_start : bool, default=False
@@ -243,7 +272,7 @@ default='traingdx'
         Epoch of the returned weights.
     stop_reason_ : str
         ``epochs``, ``goal``, ``min_grad``, ``max_fail``, ``time``, ``user``,
-        or ``mu_max`` (trainlm).
+        or ``mu_max`` (trainlm, trainbr).
     n_epochs_ : int
         Epochs run (update attempts).
     n_iter_ : int
@@ -283,8 +312,8 @@ default='traingdx'
         ],
         "activation": [StrOptions(set(ACTIVATION_NAMES))],
         "output_activation": [StrOptions(set(ACTIVATION_NAMES))],
-        "solver": [StrOptions({*SOLVERS, "trainlm"})],
-        "mu": [Interval(numbers.Real, 0, None, closed="neither")],
+        "solver": [StrOptions(set(SOLVER_NAMES))],
+        "mu": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "mu_dec": [Interval(numbers.Real, 0, 1, closed="neither")],
         "mu_inc": [Interval(numbers.Real, 1, None, closed="neither")],
         "mu_max": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -295,14 +324,20 @@ default='traingdx'
         "mc": [Interval(numbers.Real, 0, 1, closed="both")],
         "epochs": [Interval(numbers.Integral, 0, None, closed="left")],
         "goal": [Interval(numbers.Real, 0, None, closed="left")],
-        "min_grad": [Interval(numbers.Real, 0, None, closed="left")],
-        "max_fail": [Interval(numbers.Integral, 1, None, closed="left")],
+        "min_grad": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "max_fail": [Interval(numbers.Integral, 0, None, closed="left")],
+        "sigma": [Interval(numbers.Real, 0, None, closed="neither")],
+        "lambda0": [Interval(numbers.Real, 0, None, closed="neither")],
+        "delt_inc": [Interval(numbers.Real, 1, None, closed="left")],
+        "delt_dec": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "delta0": [Interval(numbers.Real, 0, None, closed="neither")],
+        "deltamax": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "alpha": [Interval(numbers.Real, 0, None, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "init": [StrOptions(set(INIT_METHODS))],
         "scaling": [StrOptions(set(SCALINGS)), None],
-        "division": [StrOptions({"block", "random", "interleaved"}), None],
+        "division": [StrOptions({"auto", "block", "random", "interleaved"}), None],
         "division_ratios": ["array-like"],
         "warm_start": ["boolean"],
         "n_init": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -326,20 +361,26 @@ default='traingdx'
         lr_dec=0.7,
         max_perf_inc=1.04,
         mc=0.9,
-        mu=0.001,
+        mu=None,
         mu_dec=0.1,
         mu_inc=10.0,
         mu_max=1e10,
         epochs=1000,
         goal=0.0,
-        min_grad=1e-5,
+        min_grad=None,
         max_fail=6,
         max_time=None,
         alpha=0.0,
         batch_size=None,
+        sigma=5.0e-5,
+        lambda0=5.0e-7,
+        delt_inc=1.2,
+        delt_dec=0.5,
+        delta0=0.07,
+        deltamax=50.0,
         init="nguyen-widrow",
         scaling="mapstd",
-        division="block",
+        division="auto",
         division_ratios=(0.70, 0.15, 0.15),
         warm_start=False,
         n_init=1,
@@ -371,6 +412,12 @@ default='traingdx'
         self.max_time = max_time
         self.alpha = alpha
         self.batch_size = batch_size
+        self.sigma = sigma
+        self.lambda0 = lambda0
+        self.delt_inc = delt_inc
+        self.delt_dec = delt_dec
+        self.delta0 = delta0
+        self.deltamax = deltamax
         self.init = init
         self.scaling = scaling
         self.division = division
@@ -443,11 +490,11 @@ default='traingdx'
         rng = check_random_state(self.random_state)
 
         n_samples = X.shape[0]
-        indices = divide(n_samples, self.division, ratios, rng)
+        indices = divide(n_samples, self._division(), ratios, rng)
         if indices[0].size == 0:
             raise ValueError(
                 f"n_samples={n_samples} leaves no training sample with "
-                f"division={self.division!r} and division_ratios={ratios}."
+                f"division={self._division()!r} and division_ratios={ratios}."
             )
         if not warm:
             self._fit_scaling(X, Y)
@@ -479,12 +526,31 @@ default='traingdx'
         theta = pack(coefs, intercepts)
         return prep.xp.asarray(theta, dtype=prep.dtype, device=prep.device)
 
+    def _default(self, name: str):
+        """``name``'s value, or the solver's default where it is None."""
+        value = getattr(self, name)
+        if value is not None:
+            return value
+        if name == "min_grad" and self.solver == "trainlm":
+            # bpforecast's trainlm default predates the per-solver defaults
+            # (MATLAB's is 1e-7); kept so that existing fits do not change.
+            return 1e-5
+        return MATLAB_DEFAULTS[self.solver].get(name, 0.001)
+
+    def _division(self):
+        """The division ``fit`` uses: 'auto' is 'block', or None for trainbr."""
+        if self.division != "auto":
+            return self.division
+        return None if self.solver == "trainbr" else "block"
+
     def _criteria(self) -> StopCriteria:
+        max_fail = self.max_fail
         return StopCriteria(
             epochs=self.epochs,
             goal=self.goal,
-            min_grad=self.min_grad,
-            max_fail=self.max_fail,
+            min_grad=self._default("min_grad"),
+            # max_fail = 0 turns validation stopping off (MATLAB's trainbr).
+            max_fail=max_fail if max_fail > 0 else 2**62,
             max_time=self.max_time,
         )
 
@@ -509,8 +575,10 @@ default='traingdx'
         self.intercepts_ = [xp.asarray(b, copy=True) for _, b in layers]
         self.n_outputs_ = prep.arch.layer_sizes[-1]
         self._y_ndim = prep.y_ndim
+        # The fixed columns, then any the rule records (trainbr: gamma, alpha,
+        # beta, ssX).
         self.history_ = pd.DataFrame(
-            {key: result.history[key] for key in HISTORY_COLUMNS},
+            {key: result.history[key] for key in result.history},
             index=pd.RangeIndex(len(result.history["perf"]), name="epoch"),
         )
         self.best_epoch_ = result.best_epoch
@@ -543,16 +611,17 @@ default='traingdx'
         if self.restart_mode == "sequential":
             return False
         eligible = (
-            self.solver in SOLVERS
+            self.solver in (*SOLVERS, "trainscg", "trainrp")
             and self.batch_size is None
-            and self.division != "random"
+            and self._division() != "random"
             and not self.verbose
         )
         if self.restart_mode == "batched":
             if not eligible:
                 raise ValueError(
-                    "restart_mode='batched' needs a gradient-descent solver, "
-                    "batch_size=None, division other than 'random' and verbose=False."
+                    "restart_mode='batched' needs a gradient-descent, trainscg or "
+                    "trainrp solver, batch_size=None, division other than 'random' "
+                    "and verbose=False."
                 )
             return True
         native = namespace_of(X, y)[1] and (self.device in (None, "cpu"))
@@ -621,7 +690,7 @@ default='traingdx'
                 delayed(_fit_one_restart)(self, seed, X, y, one_thread=True)
                 for seed in seeds
             )
-        if self.division == "random" or self.verbose:
+        if self._division() == "random" or self.verbose:
             return [_fit_one_restart(self, seed, X, y) for seed in seeds]
         # One setup for all: the division does not depend on the seed.
         base = clone(self).set_params(n_init=1)
@@ -674,13 +743,28 @@ default='traingdx'
         ]
 
     def _make_solver(self):
-        if self.solver == "trainlm":
+        if self.solver in ("trainlm", "trainbr", "trainscg", "trainrp"):
             if self.batch_size is not None:
                 raise ValueError(
-                    "solver='trainlm' trains full batch only; set batch_size=None."
+                    f"solver={self.solver!r} trains full batch only; "
+                    "set batch_size=None."
                 )
-            return TrainLM(
-                mu=self.mu, mu_dec=self.mu_dec, mu_inc=self.mu_inc, mu_max=self.mu_max
+        if self.solver in ("trainlm", "trainbr"):
+            solver_type = TrainLM if self.solver == "trainlm" else TrainBR
+            return solver_type(
+                mu=self._default("mu"),
+                mu_dec=self.mu_dec,
+                mu_inc=self.mu_inc,
+                mu_max=self.mu_max,
+            )
+        if self.solver == "trainscg":
+            return TrainSCG(sigma=self.sigma, lambda_=self.lambda0)
+        if self.solver == "trainrp":
+            return TrainRP(
+                delt_inc=self.delt_inc,
+                delt_dec=self.delt_dec,
+                delta0=self.delta0,
+                deltamax=self.deltamax,
             )
         return SOLVERS[self.solver](
             lr=self.lr,

@@ -35,12 +35,32 @@ TRAIN_DEFAULTS: dict[str, dict[str, Any]] = {
         "mu_inc": 10.0,
         "mu_max": 1e10,
     },
+    "trainbr": {
+        **_COMMON,
+        "max_fail": 0,
+        "min_grad": 1e-7,
+        "mu": 0.005,
+        "mu_dec": 0.1,
+        "mu_inc": 10.0,
+        "mu_max": 1e10,
+    },
+    "trainscg": {**_COMMON, "min_grad": 1e-6, "sigma": 5.0e-5, "lambda": 5.0e-7},
+    "trainrp": {
+        **_COMMON,
+        "min_grad": 1e-5,
+        "delt_inc": 1.2,
+        "delt_dec": 0.5,
+        "delta0": 0.07,
+        "deltamax": 50.0,
+    },
     "traingdx": {**_GD, **_ADAPTIVE, "mc": 0.9},
     "traingd": dict(_GD),
     "traingdm": {**_GD, "mc": 0.9},
     "traingda": {**_GD, **_ADAPTIVE},
 }
-"""``net.trainParam`` defaults per training function (MATLAB's current ones)."""
+"""``net.trainParam`` defaults per training function (MATLAB's current ones;
+trainrp's min_grad is its documentation page's 1e-5, trainbr's max_fail 0
+turns validation stopping off)."""
 
 _RATIOS = {"trainRatio": 0.70, "valRatio": 0.15, "testRatio": 0.15}
 DIVIDE_DEFAULTS: dict[str, dict[str, Any]] = {

@@ -34,7 +34,8 @@ class Network:
     ----------
     name : str
     trainFcn : str
-        'trainlm', 'traingdx', 'traingd', 'traingdm' or 'traingda'. Setting
+        'trainlm', 'trainbr', 'trainscg', 'trainrp', 'traingdx', 'traingd',
+        'traingdm' or 'traingda'. Setting
         it resets ``trainParam`` to the function's defaults.
     trainParam : TrainParam
     performFcn : str
@@ -293,9 +294,14 @@ class Network:
         for name in ("lr", "mc", "lr_inc", "lr_dec", "max_perf_inc"):
             if name in p:
                 params[name] = float(p[name])
-        for name in ("mu", "mu_dec", "mu_inc", "mu_max"):
+        for name in ("mu", "mu_dec", "mu_inc", "mu_max", "sigma", "delt_inc"):
             if name in p:
                 params[name] = float(p[name])
+        for name in ("delt_dec", "delta0", "deltamax"):
+            if name in p:
+                params[name] = float(p[name])
+        if "lambda" in p:  # a Python keyword: BPRegressor's lambda0
+            params["lambda0"] = float(p["lambda"])
         fcn = self.divideFcn
         if self.divideMode == "none" or fcn in ("", "dividetrain"):
             params["division"] = None
@@ -303,12 +309,14 @@ class Network:
             params["division"] = "block"  # train() reorders the samples
         else:
             d = self.divideParam
+            train, val = float(d.trainRatio), float(d.valRatio)
+            if self.trainFcn == "trainbr" and params.get("max_fail") == 0:
+                # trainbr without validation stops trains on the validation
+                # samples too, as the toolbox's trainbr does; the test set
+                # stays out.
+                train, val = train + val, 0.0
             params["division"] = _DIVISION[fcn]
-            params["division_ratios"] = (
-                float(d.trainRatio),
-                float(d.valRatio),
-                float(d.testRatio),
-            )
+            params["division_ratios"] = (train, val, float(d.testRatio))
         return params
 
     # ------------------------------------------------------------ calling

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 _STATES_GD = ("epoch", "perf", "vperf", "tperf", "lr", "gradient", "val_fail")
 _STATES_LM = ("epoch", "perf", "vperf", "tperf", "mu", "gradient", "val_fail")
+_STATES_BR = (*_STATES_LM, "gamk", "ssX")
 
 
 class TrainingRecord:
@@ -115,7 +116,11 @@ class TrainingRecord:
 
     @property
     def _lm(self) -> bool:
-        return self.trainFcn == "trainlm"
+        return self.trainFcn in ("trainlm", "trainbr")
+
+    @property
+    def _gd(self) -> bool:
+        return self.trainFcn.startswith("traingd")
 
     @property
     def stop(self) -> str:
@@ -125,6 +130,8 @@ class TrainingRecord:
     @property
     def states(self) -> tuple[str, ...]:
         """Names of the per-epoch arrays, as MATLAB's ``tr.states``."""
+        if self.trainFcn == "trainbr":
+            return _STATES_BR
         return _STATES_LM if self._lm else _STATES_GD
 
     @property
@@ -159,13 +166,25 @@ class TrainingRecord:
 
     @property
     def lr(self) -> np.ndarray | None:
-        """Learning rate per epoch (gradient descent; None for trainlm)."""
-        return None if self._lm else self._column("lr")
+        """Learning rate per epoch (gradient descent; None for the others,
+        which MATLAB records no ``tr.lr`` for: trainscg's ``lambda`` and
+        trainrp's mean step size stay in the model's ``history_['lr']``)."""
+        return self._column("lr") if self._gd else None
 
     @property
     def mu(self) -> np.ndarray | None:
-        """``mu`` per epoch (trainlm; None for gradient descent)."""
+        """``mu`` per epoch (trainlm, trainbr; None for the others)."""
         return self._column("lr") if self._lm else None
+
+    @property
+    def gamk(self) -> np.ndarray | None:
+        """trainbr's effective number of parameters per epoch (None otherwise)."""
+        return self._column("gamma") if "gamma" in self.history else None
+
+    @property
+    def ssX(self) -> np.ndarray | None:
+        """trainbr's sum of squared weights and biases per epoch (None otherwise)."""
+        return self._column("ssX") if "ssX" in self.history else None
 
     @property
     def best_perf(self) -> float:
@@ -240,20 +259,24 @@ def training_record(
         model = model.regressor
     if not hasattr(model, "history_"):
         raise ValueError(f"{type(model).__name__} is not fitted (no history_).")
+    division = model._division() if hasattr(model, "_division") else model.division
     if divideFcn is None:
-        divideFcn = (
-            "dividetrain" if model.division is None else _DIVIDE_NAME[model.division]
-        )
+        divideFcn = "dividetrain" if division is None else _DIVIDE_NAME[division]
     if divideParam is None:
-        ratios = (
-            model.division_ratios if model.division is not None else (1.0, 0.0, 0.0)
-        )
+        ratios = model.division_ratios if division is not None else (1.0, 0.0, 0.0)
         divideParam = dict(
             zip(("trainRatio", "valRatio", "testRatio"), ratios, strict=True)
         )
     if trainParam is None:
         keys = TRAIN_DEFAULTS.get(model.solver, {})
-        trainParam = {k: getattr(model, k) for k in keys if hasattr(model, k)}
+        trainParam = {}
+        for key in keys:
+            attr = "lambda0" if key == "lambda" else key
+            if hasattr(model, attr):
+                value = getattr(model, attr)
+                if value is None and hasattr(model, "_default"):
+                    value = model._default(attr)
+                trainParam[key] = value
         trainParam["time"] = math.inf if model.max_time is None else model.max_time
     return TrainingRecord(
         model.history_,

@@ -81,12 +81,23 @@ class TrainParam(_Struct):
     Traceback (most recent call last):
     ...
     AttributeError: trainParam of 'traingdx' has no field 'epoch' (its fields: ...
+    >>> q = TrainParam("trainscg")
+    >>> q.sigma, q.lambda_, q.min_grad
+    (5e-05, 5e-07, 1e-06)
     """
 
     _kind = "trainParam"
 
     def __init__(self, trainFcn: str = "trainlm") -> None:  # noqa: N803
         super().__init__(trainFcn, TRAIN_DEFAULTS[trainFcn])
+
+    # trainscg's ``lambda`` is a Python keyword: ``lambda_`` reaches it too
+    # (``getattr(p, "lambda")`` works as well).
+    def __getattr__(self, name: str) -> Any:
+        return super().__getattr__("lambda" if name == "lambda_" else name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__("lambda" if name == "lambda_" else name, value)
 
 
 class DivideParam(_Struct):

@@ -376,6 +376,11 @@ class FeatureMajorLoopPasses:
     def gradient(self, thetas: np.ndarray) -> np.ndarray:
         return self.train.gradient(thetas[0])[None]
 
+    def gradient_at(self, thetas: np.ndarray) -> np.ndarray:
+        """The training gradient at ``thetas`` (a fresh forward pass)."""
+        self.train.perf(thetas[0])
+        return self.train.gradient(thetas[0])[None]
+
     def holdout(self, thetas: np.ndarray) -> list:
         if self.held_passes is None:
             return [None, None]

@@ -313,6 +313,11 @@ def run(
     # The current weights' statistics, on the device until the next transfer.
     perf_pending = passes.perf(thetas)
     lin = rule.linearize(passes, thetas)
+    # A rule with ``settle`` (trainscg) finishes its step once the gradient
+    # at the accepted weights is known; it may run passes of its own.
+    settle = getattr(rule, "settle", None)
+    if settle is not None:
+        state = settle(state, passes, thetas, lin, [True] * K)
     fresh = [True] * K  # the networks whose pending statistics are new
     pending = [passes.sq_norms(rule.gradient_of(lin)), *passes.holdout(thetas)]
     trial_thetas = thetas
@@ -452,6 +457,8 @@ def run(
                 # The last forward pass was at the accepted weights.
                 new = rule.linearize(passes, trial_thetas)
                 lin = _merge(accepted, new, lin)
+                if settle is not None:
+                    state = settle(state, passes, thetas, lin, accepted)
                 fresh = accepted
                 gradient = rule.gradient_of(new)
                 pending = [passes.sq_norms(gradient), *passes.holdout(thetas)]

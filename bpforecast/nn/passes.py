@@ -19,6 +19,10 @@ the network:
   None for a missing block;
 * ``sq_norms(g)``: the squared gradient norms, ``(K,)``;
 * ``gradient_on(thetas, X, Y)``: a gradient on other data (mini-batches);
+* ``gradient_at(thetas)``: the training gradient at weights whose ``perf``
+  was not just computed (trainscg's second gradient); it may replace the
+  cached forward pass, so the loop evaluates ``perf`` again before it next
+  asks for ``gradient``;
 * ``to_internal`` / ``to_external``: the layout the loop carries ``thetas``
   in (the feature-major path permutes the parameters; the others do not).
 
@@ -78,6 +82,8 @@ class Passes(Protocol):
     def holdout(self, thetas) -> list: ...
 
     def sq_norms(self, g): ...
+
+    def gradient_at(self, thetas): ...
 
 
 def nonempty(block):
@@ -219,6 +225,11 @@ class ArrayAPIPasses:
             ],
             thetas.shape[0],
         )
+
+    def gradient_at(self, thetas):
+        """The training gradient at ``thetas`` (a fresh forward pass)."""
+        self.perf(thetas)
+        return self.gradient(thetas)
 
     def jacobian(self, thetas):
         xp = array_namespace(thetas)

@@ -40,7 +40,12 @@ False
 
 from __future__ import annotations
 
-from .rules import GDState, GradientDescent
+from .rules import (
+    GDState,
+    GradientDescent,
+    ResilientBackprop,
+    ScaledConjugateGradient,
+)
 
 
 class TrainGD:
@@ -178,3 +183,99 @@ SOLVERS: dict[str, type[TrainGD]] = {
     "traingda": TrainGDA,
     "traingdx": TrainGDX,
 }
+
+
+class TrainSCG:
+    """Scaled conjugate gradient (MATLAB ``trainscg``, Møller 1993).
+
+    Full batch only. The rule is :class:`bpforecast.nn.rules.ScaledConjugateGradient`;
+    the history's ``lr`` column records ``lambdak``.
+
+    Parameters
+    ----------
+    sigma : float, default=5e-5
+        Step of the finite difference of gradients along the direction.
+    lambda_ : float, default=5e-7
+        Initial scale of the curvature (MATLAB's ``trainParam.lambda``).
+
+    Examples
+    --------
+    >>> from bpforecast.nn.solvers import TrainSCG
+    >>> TrainSCG().rule()
+    ScaledConjugateGradient(sigma=5e-05, lambda_=5e-07)
+    """
+
+    name = "trainscg"
+    full_batch_only = True
+
+    def __init__(self, sigma: float = 5.0e-5, lambda_: float = 5.0e-7) -> None:
+        self.sigma = float(sigma)
+        self.lambda_ = float(lambda_)
+
+    def rule(self) -> ScaledConjugateGradient:
+        """The rule these parameters describe."""
+        return ScaledConjugateGradient(sigma=self.sigma, lambda_=self.lambda_)
+
+
+class TrainRP:
+    """Resilient back-propagation (MATLAB ``trainrp``, Riedmiller & Braun 1993).
+
+    Full batch only. The rule is :class:`bpforecast.nn.rules.ResilientBackprop`;
+    the history's ``lr`` column records the mean step size.
+
+    Parameters
+    ----------
+    delt_inc, delt_dec : float, default=1.2, 0.5
+        Step-size factors after a derivative kept / changed its sign.
+    delta0 : float, default=0.07
+        Initial step size of every weight.
+    deltamax : float, default=50
+        Largest step size.
+
+    Examples
+    --------
+    >>> from bpforecast.nn.solvers import TrainRP
+    >>> TrainRP(delta0=0.1).rule().delta0
+    0.1
+    """
+
+    name = "trainrp"
+    full_batch_only = True
+
+    def __init__(
+        self,
+        delt_inc: float = 1.2,
+        delt_dec: float = 0.5,
+        delta0: float = 0.07,
+        deltamax: float = 50.0,
+    ) -> None:
+        self.delt_inc = float(delt_inc)
+        self.delt_dec = float(delt_dec)
+        self.delta0 = float(delta0)
+        self.deltamax = float(deltamax)
+
+    def rule(self) -> ResilientBackprop:
+        """The rule these parameters describe."""
+        return ResilientBackprop(
+            delt_inc=self.delt_inc,
+            delt_dec=self.delt_dec,
+            delta0=self.delta0,
+            deltamax=self.deltamax,
+        )
+
+
+#: MATLAB's documented defaults of the stopping parameters that differ per
+#: training function (``net.trainParam``): min_grad, max_fail, mu.
+MATLAB_DEFAULTS: dict[str, dict] = {
+    "traingd": {"min_grad": 1e-5, "max_fail": 6},
+    "traingdm": {"min_grad": 1e-5, "max_fail": 6},
+    "traingda": {"min_grad": 1e-5, "max_fail": 6},
+    "traingdx": {"min_grad": 1e-5, "max_fail": 6},
+    "trainlm": {"min_grad": 1e-7, "max_fail": 6, "mu": 0.001},
+    "trainbr": {"min_grad": 1e-7, "max_fail": 0, "mu": 0.005},
+    "trainscg": {"min_grad": 1e-6, "max_fail": 6},
+    "trainrp": {"min_grad": 1e-5, "max_fail": 6},
+}
+
+#: Every training function name (``solver`` / ``trainFcn``).
+SOLVER_NAMES = (*SOLVERS, "trainlm", "trainbr", "trainscg", "trainrp")

@@ -273,6 +273,11 @@ class StackedPasses:
         outputs = _forward(layers, self.arch, X, self.xp, self.share)
         return _gradient(layers, self.arch, outputs, Y, self.xp, self.share)
 
+    def gradient_at(self, thetas):
+        """The training gradient at ``thetas`` (a fresh forward pass)."""
+        self.perf(thetas)
+        return self.gradient(thetas)
+
     def jacobian(self, thetas):
         """``K`` Jacobians ``(K, n m, p)`` and errors ``(K, n m)``, one per network."""
         xp = self.xp

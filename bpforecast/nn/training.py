@@ -25,7 +25,10 @@ minimum, as in MATLAB (epochs where it stays level do not count), and the
 weights with the lowest validation error are returned. Without a validation
 block the final weights are returned.
 
-The history has the same columns for every solver. For trainlm the ``lr``
+The history has the same columns for every solver. The ``lr`` column holds
+the rule's state: the learning rate (gradient descent), ``mu`` (trainlm,
+trainbr), ``lambdak`` at the start of the epoch (trainscg) or the mean step
+size at the start of the epoch (trainrp). For trainlm the ``lr``
 column holds ``mu`` (MATLAB's plottrainstate shows lr or mu in the same
 place), and one epoch is one Levenberg-Marquardt iteration, however many
 values of ``mu`` it tried; training also stops with ``'mu_max'`` when ``mu``
@@ -59,7 +62,7 @@ from .loop import MiniBatches, StopCriteria, run
 from .network import Architecture
 from .passes import ArrayAPIPasses
 from .record import HISTORY_COLUMNS, STOP_REASONS, TrainingResult
-from .solvers import TrainGD
+from .solvers import TrainGD, TrainRP, TrainSCG
 from .stacked import StackedPasses
 
 __all__ = [
@@ -103,7 +106,8 @@ def train(
         ``mu`` reaches ``mu_max``.
     criteria : StopCriteria
     batch_size : int or None
-        None for full batch (MATLAB); trainlm accepts only None. With an
+        None for full batch (MATLAB); trainlm, trainbr, trainscg and trainrp
+        accept only None. With an
         integer, each epoch is a pass over shuffled mini-batches, each step
         kept; the solver's accept/reject rule then applies to the whole
         epoch: an epoch that raised the training error by more than
@@ -116,7 +120,7 @@ def train(
         written (``record`` maps the history columns to this epoch's values);
         used for progress displays. It must not modify anything.
     feature_major : bool or None
-        Full-batch gradient descent only: run the passes through
+        Full-batch gradient descent, trainscg and trainrp only: run the passes through
         :class:`~bpforecast.nn.feature_major.FeatureMajorPasses` (numpy only,
         faster) rather than :mod:`bpforecast.nn.network`'s functions. None (the
         default) picks it when ``theta``, ``X`` and ``Y`` are numpy arrays of
@@ -129,7 +133,8 @@ def train(
     Raises
     ------
     ValueError
-        If ``batch_size`` is given with a TrainLM solver.
+        If ``batch_size`` is given with a full-batch solver (trainlm,
+        trainbr, trainscg, trainrp).
     TypeError
         If ``feature_major=True`` with arrays that are not numpy.
 
@@ -155,15 +160,21 @@ def train(
     [0.001, 0.0001, 1e-05, 1e-06]
     """
     rule = solver.rule()
-    # Rules that solve with the Jacobian (trainlm, trainbr) are full batch on
-    # the generic passes.
-    lm = isinstance(solver, TrainLM) or getattr(rule, "needs_jacobian", False)
-    if lm and batch_size is not None:
-        name = getattr(rule, "name", "trainlm")
+    # Rules that solve with the Jacobian (trainlm, trainbr) and the
+    # conjugate-gradient and Rprop rules (trainscg, trainrp) are full batch.
+    full_batch_only = (
+        isinstance(solver, TrainLM)
+        or getattr(solver, "full_batch_only", False)
+        or getattr(rule, "needs_jacobian", False)
+    )
+    if full_batch_only and batch_size is not None:
+        name = getattr(solver, "name", None) or getattr(rule, "name", "trainlm")
         raise ValueError(f"{name} is full batch only: batch_size must be None.")
     X, Y = training
     on_host = isinstance(X, np.ndarray) and isinstance(theta, np.ndarray)
-    full_batch_gd = not lm and batch_size is None
+    # The feature-major passes serve the rules that need gradients only.
+    gradient_only = isinstance(solver, TrainGD | TrainSCG | TrainRP)
+    full_batch_gd = gradient_only and batch_size is None
     if feature_major is None:
         # The fast path computes in X's dtype; with mixed or non-float dtypes
         # the generic path keeps numpy's type promotion.
