@@ -309,7 +309,9 @@ def build_windows(
     owner : ndarray of shape (n_windows,)
         The position of each window's series in ``series``.
     first_target : ndarray of shape (n_windows,)
-        The position in the *unpadded* series of each window's first target.
+        The position in the *unpadded* series of each window's first target
+        (negative only for a series with fewer than ``horizon + 1`` values,
+        whose first targets are padding; GlobalForecaster rejects those).
 
     Examples
     --------
@@ -519,6 +521,13 @@ def _last_inputs(
         x, _, lv = normalize_windows(w, lookback, p.season[i])
         X[i], level[i] = x[0], lv[0]
     return X, level
+
+
+def _inverse(z: np.ndarray, p: _Prepared, i: int) -> np.ndarray:
+    """Series ``i``'s forecast in its units; a constant series its constant."""
+    if np.ptp(p.y[i]) == 0:
+        return np.full(z.shape, p.y[i][-1])
+    return inverse_series_transform(z, p.logged[i], p.scale[i])
 
 
 def _plausible(values: np.ndarray, history: np.ndarray) -> bool:
@@ -889,12 +898,7 @@ class GlobalForecaster(BaseEstimator):
         """
         h = self._check_h(h)
         p, Z = self._forecast(new_data)
-        values = np.vstack(
-            [
-                inverse_series_transform(Z[i], p.logged[i], p.scale[i])
-                for i in range(len(p.ids))
-            ]
-        )
+        values = np.vstack([_inverse(Z[i], p, i) for i in range(len(p.ids))])
         return self._frame(p, {"forecast": values}, h)
 
     def _calibration(self) -> np.ndarray:
@@ -987,7 +991,7 @@ class GlobalForecaster(BaseEstimator):
         values = {"forecast": [], "lower": [], "upper": []}
         for i in range(len(p.ids)):
             lg, sc = p.logged[i], p.scale[i]
-            values["forecast"].append(inverse_series_transform(Z[i], lg, sc))
+            values["forecast"].append(_inverse(Z[i], p, i))
             values["lower"].append(inverse_series_transform(Z[i] - q, lg, sc))
             values["upper"].append(inverse_series_transform(Z[i] + q, lg, sc))
         return self._frame(p, {k: np.vstack(v) for k, v in values.items()}, h)
