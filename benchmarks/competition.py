@@ -43,6 +43,15 @@ reference and as the fallback):
     The per-step median of the BPForecaster, Theta and ETS forecasts (after
     any fallback of a member); its time is the sum of its members' times, its
     fallback count the series where at least one member fell back.
+``GlobalForecaster``
+    ``GlobalForecaster(horizon=h, random_state=seed)``, otherwise the
+    defaults, fitted once per subset on all its series (a global method; with
+    ``--quick`` one member, lookback 2h).
+``Global-Ridge``
+    The same pipeline with ``regressor=sklearn.linear_model.Ridge()`` and
+    ``n_models=1`` (one member per lookback): the linear baseline.
+``Global+Theta``, ``Global+Theta+ETS``
+    Per-step medians like ``Combination`` (the median of two is their mean).
 
 Every series gets a regular date index of its subset's frequency ('YS',
 'QS', 'MS') starting at 2000-01-01; BPForecaster and the package baselines
@@ -57,8 +66,8 @@ column ``inner``).
 Methods are registered in :data:`METHODS` (name -> factory). A method is
 *local* (:class:`LocalMethod`, one series at a time, parallel over series
 with ``--jobs``) or *global* (:class:`GlobalMethod`, given all series of a
-subset at once as a long ``unique_id/ds/y`` DataFrame); see the marked place
-in :data:`METHODS` for a future ``GlobalForecaster``.
+subset at once as a long ``unique_id/ds/y`` DataFrame, like
+``GlobalForecaster``).
 
 Run from the repository root::
 
@@ -96,7 +105,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from bpforecast import BPForecaster  # noqa: E402
+from bpforecast import BPForecaster, GlobalForecaster  # noqa: E402
 from bpforecast.evaluation.metrics import mase, smape  # noqa: E402
 from bpforecast.forecasting.baselines import (  # noqa: E402
     ETS,
@@ -366,6 +375,39 @@ def _bp_ridge(settings: Settings) -> LocalMethod:
     )
 
 
+def global_method(make: Callable[[int], Any]) -> GlobalMethod:
+    """A global method from a factory ``make(h)`` of GlobalForecaster-likes.
+
+    The forecaster is fitted once on the subset's long frame and its
+    ``predict()`` (columns unique_id, ds, forecast) is split per series.
+    """
+
+    def forecast(panel: pd.DataFrame, h: int, m: int) -> dict:
+        out = make(h).fit(panel).predict(h)
+        return {
+            uid: part.to_numpy()
+            for uid, part in out.groupby("unique_id", sort=False)["forecast"]
+        }
+
+    return GlobalMethod(forecast)
+
+
+def _global(settings: Settings) -> GlobalMethod:
+    kwargs = {"lookback": 2.0, "n_models": 1} if settings.quick else {}
+    return global_method(
+        lambda h: GlobalForecaster(horizon=h, random_state=settings.seed, **kwargs)
+    )
+
+
+def _global_ridge(settings: Settings) -> GlobalMethod:
+    from sklearn.linear_model import Ridge
+
+    # Ridge is deterministic: one member per lookback
+    return global_method(
+        lambda h: GlobalForecaster(horizon=h, regressor=Ridge(), n_models=1)
+    )
+
+
 METHODS: dict[str, Callable[[Settings], LocalMethod | GlobalMethod | Combination]]
 METHODS = {
     "Naive2": lambda s: LocalMethod(
@@ -379,18 +421,11 @@ METHODS = {
     "BPForecaster": _bp,
     "BPForecaster-Ridge": _bp_ridge,
     "Combination": lambda s: Combination(("BPForecaster", "Theta", "ETS")),
-    # ---- GLOBAL METHODS PLUG IN HERE -------------------------------------
-    # A model trained across all series of a subset, e.g. a future
-    # GlobalForecaster fitted on the long unique_id/ds/y frame:
-    #
-    # "GlobalForecaster": lambda s: GlobalMethod(
-    #     lambda panel, h, m: {
-    #         uid: fc.to_numpy()
-    #         for uid, fc in GlobalForecaster(random_state=s.seed)
-    #         .fit(panel).predict(h).groupby("unique_id")["yhat"]
-    #     }
-    # ),
-    # -----------------------------------------------------------------------
+    # ---- GLOBAL METHODS: one model trained across all series of a subset ----
+    "GlobalForecaster": _global,
+    "Global-Ridge": _global_ridge,
+    "Global+Theta": lambda s: Combination(("GlobalForecaster", "Theta")),
+    "Global+Theta+ETS": lambda s: Combination(("GlobalForecaster", "Theta", "ETS")),
 }
 REFERENCE = "Naive2"
 
