@@ -23,12 +23,14 @@ Memory
 ------
 The training matrices are the only large allocation: ``X`` of shape
 ``(n_windows, lookback)`` and ``Y`` of shape ``(n_windows, horizon)`` in
-float64, filled from strided views without a concatenated copy. For
-10**6 windows x 168 lags and a horizon of 24 that is
-``10**6 * (168 + 24) * 8`` bytes = 1.54 GB (1.34 GB X + 0.19 GB Y), plus the
-per-series transformed copies (``n_values * 8`` bytes, 8 MB for 10**6
-values). Measured with :mod:`tracemalloc` on 10**5 windows x 168 lags
-(h = 24): 154 MB peak, i.e. 1.54 GB scaled to 10**6 windows. The regressor
+float64, filled from strided views without a concatenated copy, plus two
+int64 bookkeeping vectors (window owner, first target; 16 bytes a window).
+For 10**6 windows x 168 lags and a horizon of 24 that is
+``10**6 * (168 + 24) * 8`` bytes = 1.536 GB (1.344 GB X + 0.192 GB Y) +
+0.016 GB = 1.55 GB, plus the per-series transformed copies (8 bytes a value).
+Measured with :mod:`tracemalloc` (:func:`build_windows` after
+:func:`series_transform`, 100 series x 1000 windows x 168 lags, h = 24):
+156.3 MB peak for 10**5 windows, 1.56 GB scaled to 10**6. The regressor
 then makes its own copies (a :class:`~bpforecast.BPRegressor` standardises
 ``X`` and ``Y`` with ``mapstd``), which are not counted here; bound the
 windows with ``max_windows_per_series`` if needed.
@@ -405,34 +407,30 @@ class _Prepared:
 
 
 def _check_ids(data: pd.DataFrame) -> None:
+    """Ids must be all strings or all integers (not floats, bools, tuples...)."""
     ids = data["unique_id"]
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        ids = ids.astype(object)
-    if pd.api.types.is_integer_dtype(ids.dtype) and not pd.api.types.is_bool_dtype(
-        ids.dtype
-    ):
+    dtype = ids.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = dtype.categories.dtype
+    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         return
-    if pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
-        bad = [v for v in pd.unique(ids) if not isinstance(v, (str, numbers.Integral))]
-        bad = [v for v in bad if not isinstance(v, bool)] + [
-            v for v in pd.unique(ids) if isinstance(v, bool)
-        ]
-        if not bad:
-            kinds = {isinstance(v, str) for v in pd.unique(ids)}
-            if len(kinds) <= 1:
-                return
-            raise TypeError(
-                "unique_id mixes strings and integers (e.g. "
-                f"{[v for v in pd.unique(ids)][:3]!r}); use one type."
-            )
+    if not (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)):
         raise TypeError(
-            f"unique_id values must be strings or integers; series {bad[0]!r} has "
-            f"an id of type {type(bad[0]).__name__}."
+            f"unique_id must hold strings or integers, got dtype {dtype}; series "
+            f"{ids.iloc[0]!r} is the first."
         )
-    raise TypeError(
-        f"unique_id must hold strings or integers, got dtype {ids.dtype}; the "
-        f"first id is {ids.iloc[0]!r}."
-    )
+    uniques = pd.unique(ids.astype(object))
+    for v in uniques:
+        if isinstance(v, bool) or not isinstance(v, (str, numbers.Integral)):
+            raise TypeError(
+                f"unique_id values must be strings or integers; series {v!r} has "
+                f"an id of type {type(v).__name__}."
+            )
+    if len({isinstance(v, str) for v in uniques}) > 1:
+        raise TypeError(
+            f"unique_id mixes strings and integers (e.g. {list(uniques[:3])!r}); "
+            "use one type."
+        )
 
 
 def _prepare(
@@ -506,17 +504,11 @@ def _prepare(
     return prepared
 
 
-def _last_inputs(
-    p: _Prepared, lookback: int, stop: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The normalised last window of inputs of each series, and its level.
-
-    ``stop`` (negative) cuts the last ``-stop`` values first (calibration).
-    """
+def _last_inputs(p: _Prepared, lookback: int) -> tuple[np.ndarray, np.ndarray]:
+    """The normalised last window of inputs of each series, and its level."""
     X = np.empty((len(p.z), lookback))
     level = np.empty(len(p.z))
     for i, z in enumerate(p.z):
-        z = z[:stop] if stop else z
         w = pad_left(z, lookback)[-lookback:][None, :]
         x, _, lv = normalize_windows(w, lookback, p.season[i])
         X[i], level[i] = x[0], lv[0]
@@ -737,25 +729,23 @@ class GlobalForecaster(BaseEstimator):
         return models, n_windows
 
     def _member_forecasts(
-        self, models: list, lookbacks: list[int], p: _Prepared, stop: int | None
+        self, models: list, lookbacks: list[int], p: _Prepared
     ) -> np.ndarray:
         """Member forecasts in the transformed space, (members, series, horizon)."""
         out = np.empty((len(models), len(p.z), self.horizon))
         for k, model in enumerate(models):
             L = lookbacks[k // self.n_models]
-            X, level = _last_inputs(p, L, stop)
+            X, level = _last_inputs(p, L)
             pred = np.asarray(model.predict(X)).reshape(len(X), -1)
             out[k] = denormalize(pred, level)
         return out
 
-    def _combine(
-        self, Z: np.ndarray, p: _Prepared, stop: int | None = None
-    ) -> tuple[np.ndarray, dict]:
+    def _combine(self, Z: np.ndarray, p: _Prepared) -> tuple[np.ndarray, dict]:
         """Median of plausible members per series (transformed space), drops."""
         combined = np.empty(Z.shape[1:])
         dropped: dict = {}
         for i, uid in enumerate(p.ids):
-            history = p.y[i][:stop] if stop else p.y[i]
+            history = p.y[i]
             if np.ptp(history) == 0:  # constant: forecast the constant
                 combined[i] = p.z[i][-1]
                 continue
@@ -771,8 +761,7 @@ class GlobalForecaster(BaseEstimator):
             if ok:
                 combined[i] = np.median(Z[ok, i], axis=0)
             else:
-                zi = p.z[i][:stop] if stop else p.z[i]
-                combined[i] = zi[-1]
+                combined[i] = p.z[i][-1]
         return combined, dropped
 
     def _warn_dropped(self, dropped: dict) -> None:
@@ -847,7 +836,7 @@ class GlobalForecaster(BaseEstimator):
         self.n_windows_ = n_windows
         self.ids_ = list(p.ids)
         self._prepared = p
-        Z = self._member_forecasts(models, lookbacks, p, None)
+        Z = self._member_forecasts(models, lookbacks, p)
         self._forecast_z, self.dropped_members_ = self._combine(Z, p)
         self._warn_dropped(self.dropped_members_)
         return self
@@ -856,7 +845,7 @@ class GlobalForecaster(BaseEstimator):
         if new_data is None:
             return self._prepared, self._forecast_z
         p = _prepare(new_data, self.transform, self.season_length, 1, "new_data")
-        Z = self._member_forecasts(self.models_, self._lookback_list, p, None)
+        Z = self._member_forecasts(self.models_, self._lookback_list, p)
         combined, dropped = self._combine(Z, p)
         self.dropped_members_ = dropped
         self._warn_dropped(dropped)
@@ -932,7 +921,7 @@ class GlobalForecaster(BaseEstimator):
             sub.season[trainable],
         )
         models, _ = self._train(train, self._lookback_list)
-        Z = self._member_forecasts(models, self._lookback_list, sub, None)
+        Z = self._member_forecasts(models, self._lookback_list, sub)
         combined, _ = self._combine(Z, sub)
         actual = np.vstack([p.z[i][-H:] for i in keep])
         self.calibration_errors_ = actual - combined
