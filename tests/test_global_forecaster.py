@@ -511,3 +511,30 @@ def test_default_regressor_and_parallel_members_agree():
         warnings.simplefilter("ignore")
         g = GlobalForecaster(**kwargs, n_jobs=2).fit(data)
     np.testing.assert_allclose(g.predict().forecast, out.forecast, rtol=1e-10)
+
+
+@pytest.mark.slow
+def test_defaults_beat_seasonal_naive_on_a_simulated_seasonal_panel():
+    """Defaults (the BP ensemble) on 60 noisy multiplicative seasonal series."""
+    rng = np.random.default_rng(9)
+    h, n = 12, 96
+    t = np.arange(n + h)
+    histories, futures = {}, {}
+    for i in range(60):
+        pattern = 1 + rng.uniform(0.1, 0.4) * np.sin(2 * np.pi * (t + i) / 12)
+        trend = np.exp(rng.uniform(-0.005, 0.01) * t)
+        y = (
+            rng.uniform(50, 5000)
+            * trend
+            * pattern
+            * np.exp(rng.normal(0, 0.03, t.size))
+        )
+        histories[f"s{i}"], futures[f"s{i}"] = y[:n], y[n:]
+    f = GlobalForecaster(horizon=h, random_state=0).fit(long_frame(histories))
+    out = f.predict()
+    err_model, err_naive = [], []
+    for uid, y in histories.items():
+        got = out.loc[out.unique_id == uid, "forecast"].to_numpy()
+        err_model.append(np.mean(np.abs(got - futures[uid]) / futures[uid]))
+        err_naive.append(np.mean(np.abs(y[-12:] - futures[uid]) / futures[uid]))
+    assert np.mean(err_model) < 0.65 * np.mean(err_naive)  # measured: 0.50

@@ -366,7 +366,7 @@ def resolve_lookback(multiple: float, horizon: int, season_length: int = 1) -> i
 def default_global_regressor(random_state: Any = None) -> BPRegressor:
     """The network GlobalForecaster trains when no regressor is given.
 
-    Two hidden layers of 64 tansig neurons, mini-batch traingdx (batches of
+    Two hidden layers of 32 tansig neurons, mini-batch traingdx (batches of
     256 windows, initial learning rate 0.01, adaptive), up to 100 epochs,
     early stopping after 10 failed validation checks on a random 20 % of the
     windows. See the class docstring for the evidence.
@@ -375,10 +375,10 @@ def default_global_regressor(random_state: Any = None) -> BPRegressor:
     --------
     >>> from bpforecast.forecasting.global_model import default_global_regressor
     >>> default_global_regressor().hidden_layer_sizes
-    (64, 64)
+    (32, 32)
     """
     return BPRegressor(
-        hidden_layer_sizes=(64, 64),
+        hidden_layer_sizes=(32, 32),
         solver="traingdx",
         lr=0.01,
         batch_size=256,
@@ -565,7 +565,7 @@ class GlobalForecaster(BaseEstimator):
         Length of the window level (the mean of the last ``m`` inputs).
         Inferred per series from its date index when None (1 for integer
         ``ds``).
-    n_models : int, default=2
+    n_models : int, default=1
         Members per lookback, each with its own seed.
     regressor : estimator, optional
         A scikit-learn regressor with multi-output ``fit(X, Y)`` /
@@ -660,7 +660,7 @@ class GlobalForecaster(BaseEstimator):
         horizon: int = 1,
         lookback: float | Sequence[float] = (1.5, 2.0, 3.0),
         season_length: int | None = None,
-        n_models: int = 2,
+        n_models: int = 1,
         regressor: Any = None,
         transform: str | None = "auto",
         max_windows_per_series: int | None = None,
