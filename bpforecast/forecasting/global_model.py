@@ -47,7 +47,7 @@ Examples
 ...     "y": np.r_[100 * 1.01 ** t, 5 * 1.02 ** t],
 ... })
 >>> f = GlobalForecaster(horizon=3, regressor=LinearRegression()).fit(data)
->>> f.predict().round(3).forecast.tolist()
+>>> f.predict().forecast.round(3).tolist()
 [148.886, 150.375, 151.879, 11.04, 11.261, 11.486]
 """
 
@@ -823,7 +823,7 @@ class GlobalForecaster(BaseEstimator):
         >>> data = pd.DataFrame({"unique_id": ["a"] * 10, "ds": range(10),
         ...                      "y": np.arange(1.0, 11.0)})
         >>> GlobalForecaster(horizon=2, regressor=Ridge()).fit(data).lookbacks_
-        [3, 3, 4, 4, 6, 6]
+        [3, 4, 6]
         """
         self._validate_params()
         self._multiples()
@@ -882,7 +882,7 @@ class GlobalForecaster(BaseEstimator):
         >>> f = GlobalForecaster(horizon=2, regressor=LinearRegression()).fit(data)
         >>> new = pd.DataFrame({"unique_id": ["z"] * 7, "ds": range(7),
         ...                     "y": 3.0 ** np.arange(7)})
-        >>> f.predict(new_data=new).round(6).values.tolist()
+        >>> f.predict(new_data=new).round({"forecast": 6}).values.tolist()
         [['z', 7, 2187.0], ['z', 8, 6561.0]]
         """
         h = self._check_h(h)
