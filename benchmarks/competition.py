@@ -383,7 +383,11 @@ def global_method(make: Callable[[int], Any]) -> GlobalMethod:
     """
 
     def forecast(panel: pd.DataFrame, h: int, m: int) -> dict:
-        out = make(h).fit(panel).predict(h)
+        model = make(h).fit(panel)
+        out = model.predict(h)
+        dropped = getattr(model, "dropped_members_", {})
+        if dropped:  # members whose forecasts left the plausible range
+            print(f"  ({len(dropped)} series had implausible members dropped)")
         return {
             uid: part.to_numpy()
             for uid, part in out.groupby("unique_id", sort=False)["forecast"]
