@@ -551,7 +551,7 @@ def run_subset(
     out: dict[str, list[dict]] = {n: [row[n] for row in rows] for n in local}
     for name, method in methods.items():
         if method.kind == "global":
-            out[name] = _run_global(method, series)
+            out[name] = _run_global(method, series, threads)
     naive2 = out[REFERENCE]
     if any(r["values"] is None for r in naive2):
         raise RuntimeError("Naive2, the fallback, failed on a series")
@@ -576,11 +576,23 @@ def run_subset(
     return out
 
 
-def _run_global(method: GlobalMethod, series: list[SeriesData]) -> list[dict]:
-    """A global method on all series of a subset at once, split per series."""
+def _run_global(
+    method: GlobalMethod, series: list[SeriesData], threads: int | None = None
+) -> list[dict]:
+    """A global method on all series of a subset at once, split per series.
+
+    BLAS is limited to ``threads`` as for the local methods (mini-batch
+    training of small networks runs faster on one thread than on two).
+    """
+    from contextlib import nullcontext
+
+    import threadpoolctl
+
     h, m = series[0].h, series[0].m
     panel = panel_frame(series)
-    result = _timed(lambda: method.forecast(panel, h, m))
+    limit = threadpoolctl.threadpool_limits(threads) if threads else nullcontext()
+    with limit:
+        result = _timed(lambda: method.forecast(panel, h, m))
     forecasts = result["values"] if isinstance(result["values"], dict) else {}
     records = []
     for s in series:
