@@ -652,11 +652,13 @@ class GlobalForecaster(BaseEstimator):
     * *Multi-output*: all ``horizon`` steps at once; no closed loop can run
       away.
     * *Speed*: Tourism monthly (366 series, 210 000 windows over the three
-      lookbacks) fits and predicts in 43 s with one BLAS thread on the
-      2-core development machine (64 s with two: mini-batch products are
-      small). The combination with Theta, not the network alone, beats Theta
-      on every subset; alone it loses on M1 quarterly (0.922 vs 0.909) and
-      Tourism yearly (0.917 vs 0.912).
+      lookbacks) fits and predicts in 33-43 s with one BLAS thread on the
+      2-core development machine (33 s in the full benchmark run, Theta
+      0.008 s a series there; 64 s with two BLAS threads: mini-batch
+      products are small).
+    * *Against Theta*: the per-step median with Theta, not the network
+      alone, beats Theta on every subset; alone it loses on M1 quarterly
+      (0.922 vs 0.909) and Tourism yearly (0.917 vs 0.912).
 
     **Many cores**: members are trained through :class:`joblib.Parallel`
     (``n_jobs``), so ``with joblib.parallel_backend("dask"):`` sends them to
