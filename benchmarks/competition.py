@@ -43,6 +43,15 @@ reference and as the fallback):
     The per-step median of the BPForecaster, Theta and ETS forecasts (after
     any fallback of a member); its time is the sum of its members' times, its
     fallback count the series where at least one member fell back.
+``GlobalForecaster``
+    ``GlobalForecaster(horizon=h, random_state=seed)``, otherwise the
+    defaults, fitted once per subset on all its series (a global method; with
+    ``--quick`` one member, lookback 2h).
+``Global-Ridge``
+    The same pipeline with ``regressor=sklearn.linear_model.Ridge()`` and
+    ``n_models=1`` (one member per lookback): the linear baseline.
+``Global+Theta``, ``Global+Theta+ETS``
+    Per-step medians like ``Combination`` (the median of two is their mean).
 
 Every series gets a regular date index of its subset's frequency ('YS',
 'QS', 'MS') starting at 2000-01-01; BPForecaster and the package baselines
@@ -57,8 +66,8 @@ column ``inner``).
 Methods are registered in :data:`METHODS` (name -> factory). A method is
 *local* (:class:`LocalMethod`, one series at a time, parallel over series
 with ``--jobs``) or *global* (:class:`GlobalMethod`, given all series of a
-subset at once as a long ``unique_id/ds/y`` DataFrame); see the marked place
-in :data:`METHODS` for a future ``GlobalForecaster``.
+subset at once as a long ``unique_id/ds/y`` DataFrame, like
+``GlobalForecaster``).
 
 Run from the repository root::
 
@@ -96,7 +105,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from bpforecast import BPForecaster  # noqa: E402
+from bpforecast import BPForecaster, GlobalForecaster  # noqa: E402
 from bpforecast.evaluation.metrics import mase, smape  # noqa: E402
 from bpforecast.forecasting.baselines import (  # noqa: E402
     ETS,
@@ -366,6 +375,43 @@ def _bp_ridge(settings: Settings) -> LocalMethod:
     )
 
 
+def global_method(make: Callable[[int], Any]) -> GlobalMethod:
+    """A global method from a factory ``make(h)`` of GlobalForecaster-likes.
+
+    The forecaster is fitted once on the subset's long frame and its
+    ``predict()`` (columns unique_id, ds, forecast) is split per series.
+    """
+
+    def forecast(panel: pd.DataFrame, h: int, m: int) -> dict:
+        model = make(h).fit(panel)
+        out = model.predict(h)
+        dropped = getattr(model, "dropped_members_", {})
+        if dropped:  # members whose forecasts left the plausible range
+            print(f"  ({len(dropped)} series had implausible members dropped)")
+        return {
+            uid: part.to_numpy()
+            for uid, part in out.groupby("unique_id", sort=False)["forecast"]
+        }
+
+    return GlobalMethod(forecast)
+
+
+def _global(settings: Settings) -> GlobalMethod:
+    kwargs = {"lookback": 2.0, "n_models": 1} if settings.quick else {}
+    return global_method(
+        lambda h: GlobalForecaster(horizon=h, random_state=settings.seed, **kwargs)
+    )
+
+
+def _global_ridge(settings: Settings) -> GlobalMethod:
+    from sklearn.linear_model import Ridge
+
+    # Ridge is deterministic: one member per lookback
+    return global_method(
+        lambda h: GlobalForecaster(horizon=h, regressor=Ridge(), n_models=1)
+    )
+
+
 METHODS: dict[str, Callable[[Settings], LocalMethod | GlobalMethod | Combination]]
 METHODS = {
     "Naive2": lambda s: LocalMethod(
@@ -379,18 +425,11 @@ METHODS = {
     "BPForecaster": _bp,
     "BPForecaster-Ridge": _bp_ridge,
     "Combination": lambda s: Combination(("BPForecaster", "Theta", "ETS")),
-    # ---- GLOBAL METHODS PLUG IN HERE -------------------------------------
-    # A model trained across all series of a subset, e.g. a future
-    # GlobalForecaster fitted on the long unique_id/ds/y frame:
-    #
-    # "GlobalForecaster": lambda s: GlobalMethod(
-    #     lambda panel, h, m: {
-    #         uid: fc.to_numpy()
-    #         for uid, fc in GlobalForecaster(random_state=s.seed)
-    #         .fit(panel).predict(h).groupby("unique_id")["yhat"]
-    #     }
-    # ),
-    # -----------------------------------------------------------------------
+    # ---- GLOBAL METHODS: one model trained across all series of a subset ----
+    "GlobalForecaster": _global,
+    "Global-Ridge": _global_ridge,
+    "Global+Theta": lambda s: Combination(("GlobalForecaster", "Theta")),
+    "Global+Theta+ETS": lambda s: Combination(("GlobalForecaster", "Theta", "ETS")),
 }
 REFERENCE = "Naive2"
 
@@ -512,7 +551,7 @@ def run_subset(
     out: dict[str, list[dict]] = {n: [row[n] for row in rows] for n in local}
     for name, method in methods.items():
         if method.kind == "global":
-            out[name] = _run_global(method, series)
+            out[name] = _run_global(method, series, threads)
     naive2 = out[REFERENCE]
     if any(r["values"] is None for r in naive2):
         raise RuntimeError("Naive2, the fallback, failed on a series")
@@ -537,11 +576,23 @@ def run_subset(
     return out
 
 
-def _run_global(method: GlobalMethod, series: list[SeriesData]) -> list[dict]:
-    """A global method on all series of a subset at once, split per series."""
+def _run_global(
+    method: GlobalMethod, series: list[SeriesData], threads: int | None = None
+) -> list[dict]:
+    """A global method on all series of a subset at once, split per series.
+
+    BLAS is limited to ``threads`` as for the local methods (mini-batch
+    training of small networks runs faster on one thread than on two).
+    """
+    from contextlib import nullcontext
+
+    import threadpoolctl
+
     h, m = series[0].h, series[0].m
     panel = panel_frame(series)
-    result = _timed(lambda: method.forecast(panel, h, m))
+    limit = threadpoolctl.threadpool_limits(threads) if threads else nullcontext()
+    with limit:
+        result = _timed(lambda: method.forecast(panel, h, m))
     forecasts = result["values"] if isinstance(result["values"], dict) else {}
     records = []
     for s in series:

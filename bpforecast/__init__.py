@@ -11,6 +11,7 @@ from ._version import __version__
 from .estimators.regressor import BPRegressor
 from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.forecaster import BPForecaster
+from .forecasting.global_model import GlobalForecaster
 from .forecasting.multiseries import MultiSeriesForecaster, forecast_many
 from .io.persistence import load, save
 
@@ -18,6 +19,7 @@ __all__ = [
     "BPForecaster",
     "BPRegressor",
     "BacktestResult",
+    "GlobalForecaster",
     "MultiSeriesForecaster",
     "backtest",
     "forecast_many",

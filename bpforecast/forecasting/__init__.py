@@ -9,5 +9,6 @@ Examples
 """
 
 from .forecaster import BPForecaster
+from .global_model import GlobalForecaster
 
-__all__ = ["BPForecaster"]
+__all__ = ["BPForecaster", "GlobalForecaster"]
