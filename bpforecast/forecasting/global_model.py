@@ -68,9 +68,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._sklearn_compat import HasMethods, Interval, StrOptions
 from ..estimators.regressor import BPRegressor
+from ..seeds import restart_seeds
 from .intervals import conformal_half_width
 from .multiseries import SeriesError, _split_frame
-from .seeds import restart_seeds
 from .series import future_index, infer_season_length
 
 __all__ = [
@@ -579,7 +579,7 @@ class GlobalForecaster(BaseEstimator):
     max_windows_per_series : int, optional
         Keep only the last so many training windows of each series.
     random_state : int, RandomState or None
-        Seeds the members (:func:`bpforecast.forecasting.seeds.restart_seeds`).
+        Seeds the members (:func:`bpforecast.seeds.restart_seeds`).
     n_jobs : int, optional
         Members trained in parallel (joblib processes); None is one.
 
