@@ -386,6 +386,11 @@ def sine_panel(n: int = 96) -> tuple[pd.DataFrame, np.ndarray]:
     return pd.concat(frames, ignore_index=True), np.concatenate(truth)
 
 
+# global_model=True is deprecated (GlobalForecaster replaces it) but works.
+GLOBAL_MODEL_DEPRECATED = "ignore:MultiSeriesForecaster.global_model:DeprecationWarning"
+
+
+@pytest.mark.filterwarnings(GLOBAL_MODEL_DEPRECATED)
 def test_global_model_is_exact_on_a_linear_recurrence():
     # a sine obeys z_t = 2 cos(w) z_{t-1} - z_{t-2}; standardising each series
     # makes them all the same series, so a linear global model is exact
@@ -402,6 +407,7 @@ def test_global_model_is_exact_on_a_linear_recurrence():
     assert model.lags_.tolist() == [1, 2]
 
 
+@pytest.mark.filterwarnings(GLOBAL_MODEL_DEPRECATED)
 def test_global_model_default_regressor_is_deterministic():
     data = make_panel(3)
     a = MultiSeriesForecaster(global_model=True, random_state=0).fit(data).predict(3)
@@ -413,6 +419,7 @@ def test_global_model_default_regressor_is_deterministic():
         b.predict(3, intervals=0.9)
 
 
+@pytest.mark.filterwarnings(GLOBAL_MODEL_DEPRECATED)
 def test_global_model_with_exog_and_short_series():
     history, future = exog_panel()
     extra = pd.DataFrame(
@@ -436,3 +443,10 @@ def test_global_model_with_exog_and_short_series():
         shifted = model.predict(3, future_exog=future.assign(price=future.price + 1))
     diff = (shifted["forecast"] - out["forecast"]).to_numpy()
     assert np.all(diff > 0)
+
+
+def test_global_model_true_is_deprecated_for_global_forecaster():
+    data, _ = sine_panel()
+    model = MultiSeriesForecaster(global_model=True, regressor=LinearRegression())
+    with pytest.warns(DeprecationWarning, match="GlobalForecaster"):
+        model.fit(data)

@@ -801,6 +801,8 @@ class MultiSeriesForecaster(BaseEstimator):
         None means ``BPForecaster()``. Its ``random_state`` is replaced per
         series when ``random_state`` is given. Not used by the global model.
     global_model : bool, default=False
+        Deprecated: :class:`~bpforecast.GlobalForecaster` replaces it (a
+        ``DeprecationWarning`` says so); it keeps working as before.
     regressor : scikit-learn regressor or None, default=None
         Global model: None means
         :func:`bpforecast.forecasting.forecaster.default_regressor`.
@@ -978,6 +980,16 @@ class MultiSeriesForecaster(BaseEstimator):
         if errors == "raise" and failures:
             _report(failures, errors)
         self._global = bool(self.global_model)
+        if self._global:
+            warnings.warn(
+                "MultiSeriesForecaster(global_model=True) is deprecated: use "
+                "bpforecast.GlobalForecaster, which trains one ensemble on "
+                "scale-free windows of all series and forecasts all steps at once "
+                "(more accurate on forecasting-competition data; see "
+                "benchmarks/README.md).",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         self._uniques = split.uniques
         self._time_dtype = split.time_dtype
         self._exog_cols = split.exog_cols
