@@ -71,6 +71,7 @@ from ..estimators.regressor import BPRegressor
 from ..seeds import restart_seeds
 from .intervals import conformal_half_width
 from .multiseries import SeriesError, _split_frame
+from .plausibility import PLAUSIBLE_RANGES, ImplausibleMemberWarning, is_plausible
 from .series import future_index, infer_season_length
 
 __all__ = [
@@ -88,20 +89,6 @@ __all__ = [
 ]
 
 _COLUMNS = ("unique_id", "ds", "y")
-#: A member forecast further than this many history ranges outside the
-#: history's [min, max] (in the original units) is implausible.
-PLAUSIBLE_RANGES = 10.0
-
-
-class ImplausibleMemberWarning(UserWarning):
-    """Some ensemble members' forecasts left the plausible range and were dropped.
-
-    Examples
-    --------
-    >>> from bpforecast.forecasting.global_model import ImplausibleMemberWarning
-    >>> issubclass(ImplausibleMemberWarning, UserWarning)
-    True
-    """
 
 
 # ---------------------------------------------------------------------------
@@ -522,18 +509,6 @@ def _inverse(z: np.ndarray, p: _Prepared, i: int) -> np.ndarray:
     return inverse_series_transform(z, p.logged[i], p.scale[i])
 
 
-def _plausible(values: np.ndarray, history: np.ndarray) -> bool:
-    """Finite and within PLAUSIBLE_RANGES history ranges of the history."""
-    if not np.all(np.isfinite(values)):
-        return False
-    lo, hi = float(np.min(history)), float(np.max(history))
-    span = hi - lo or max(abs(hi), 1.0)
-    return bool(
-        np.all(values >= lo - PLAUSIBLE_RANGES * span)
-        and np.all(values <= hi + PLAUSIBLE_RANGES * span)
-    )
-
-
 # ---------------------------------------------------------------------------
 # The estimator
 # ---------------------------------------------------------------------------
@@ -797,7 +772,7 @@ class GlobalForecaster(BaseEstimator):
             ok = [
                 k
                 for k in range(Z.shape[0])
-                if _plausible(
+                if is_plausible(
                     inverse_series_transform(Z[k, i], p.logged[i], p.scale[i]), history
                 )
             ]
