@@ -17,7 +17,13 @@ forecasts with a future date index. The forecaster
 4. forecasts with one of three strategies: ``'recursive'`` (MATLAB's
    ``closeloop``: the one-step network is fed its own predictions),
    ``'direct'`` (one network per step) or ``'mimo'`` (one network with
-   ``horizon`` outputs), and inverts every transform.
+   ``horizon`` outputs), and inverts every transform,
+5. drops, before combining, any member whose forecast is implausible (see
+   :mod:`bpforecast.forecasting.plausibility`: non-finite, or more than 10
+   history ranges beyond the history's [min, max]; a closed loop can run
+   away), warns with ``ImplausibleMemberWarning`` and records the dropped
+   members in ``dropped_members_``; with every member dropped it falls back
+   to the seasonal naive forecast.
 
 Examples
 --------
@@ -33,6 +39,7 @@ Examples
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -44,6 +51,11 @@ from ..estimators.regressor import BPRegressor
 from ..seeds import restart_seeds
 from .closed_loop import closed_loop, input_row
 from .intervals import conformal_half_width
+from .plausibility import (
+    PLAUSIBLE_RANGES,
+    ImplausibleMemberWarning,
+    implausible_members,
+)
 from .series import check_series, check_steps, future_index, infer_season_length
 from .transforms import LogTransform, SeasonalAdjustment
 from .windowing import make_windows, normalize_lags
@@ -237,6 +249,25 @@ class BPForecaster(BaseEstimator):
     X_train_, y_train_ : pandas.DataFrame
         The training windows after normalisation, as the models saw them
         (see :meth:`create_train_X_y`).
+    dropped_members_ : list of int
+        Members (positions in ``models_``; for 'direct', in each step's list)
+        dropped from the latest forecast made by :meth:`predict`,
+        :meth:`predict_interval` or :meth:`forecast_from`, because their
+        forecast, in the units of ``y``, was non-finite or left
+        ``[min - 10 * range, max + 10 * range]`` of the history it continues
+        (a constant history's range counts as ``max(|level|, 1)``; see
+        :mod:`bpforecast.forecasting.plausibility`). Empty after ``fit`` and
+        whenever nothing was dropped. Each of those calls resets it and warns
+        once with ``ImplausibleMemberWarning`` if any was dropped. When every
+        member is dropped (``len(dropped_members_) == n_models``) the forecast
+        is the seasonal naive one (the last ``season_length_`` values
+        repeated; the naive one, the last value, when the history is shorter
+        than a season or ``season_length_`` is 1).
+    calibration_dropped_members_ : dict
+        ``steps -> {origin: [members]}``: members the calibration fit of
+        :meth:`predict_interval` dropped at each forecast origin (a position
+        in ``y``), by the same rule; its errors are those of the kept
+        members' combination (or the fallback). Empty when none.
 
     Examples
     --------
@@ -473,6 +504,8 @@ class BPForecaster(BaseEstimator):
         else:
             self.models_ = self._fit_models(base, seeds, Xv, Y.iloc[:, 0].to_numpy())
         self._interval_cache = {}
+        self.dropped_members_ = []
+        self.calibration_dropped_members_ = {}
         return self
 
     def _seeds(self) -> list:
@@ -542,12 +575,16 @@ class BPForecaster(BaseEstimator):
                 )
         return self._exog_frame(index, user)
 
-    def _forecast(self, history: np.ndarray, steps: int, exog_hist, exog_future):
+    def _forecast(
+        self, history: np.ndarray, steps: int, exog_hist, exog_future
+    ) -> tuple[np.ndarray, list[int]]:
         """Forecasts (original units) of ``steps`` values after ``history``.
 
         ``history`` starts where the training series started (so seasonal
         phases line up); it may be longer than the training series
-        (backtesting without refitting).
+        (backtesting without refitting). Returns the combined forecast of the
+        plausible members and the positions of the members dropped (see
+        :meth:`_combine_plausible`).
         """
         n = history.size
         z = self._to_z(history)
@@ -594,7 +631,71 @@ class BPForecaster(BaseEstimator):
                     ]
                 ).T
             paths = paths + level
-        return self._from_z(self._combine(paths), n)
+        return self._combine_plausible(paths, history)
+
+    def _combine_plausible(
+        self, paths: np.ndarray, history: np.ndarray
+    ) -> tuple[np.ndarray, list[int]]:
+        """Combine the members' paths (transformed space) that are plausible.
+
+        Each member's path is taken back to the units of ``history`` and
+        checked by :func:`~bpforecast.forecasting.plausibility.implausible_members`;
+        the others are combined as always (in the transformed space, so with
+        nothing dropped the result is exactly the unguarded one). With every
+        member dropped the forecast is seasonal naive.
+        """
+        n = history.size
+        with np.errstate(over="ignore", invalid="ignore"):
+            member_values = np.vstack([self._from_z(path, n) for path in paths])
+        dropped = implausible_members(member_values, history)
+        if not dropped:
+            return self._from_z(self._combine(paths), n), dropped
+        kept = [k for k in range(len(paths)) if k not in dropped]
+        if kept:
+            return self._from_z(self._combine(paths[kept]), n), dropped
+        return self._fallback(history, paths.shape[1]), dropped
+
+    def _fallback(self, history: np.ndarray, steps: int) -> np.ndarray:
+        """Seasonal naive (naive when the history is shorter than a season)."""
+        m = int(self.season_length_)
+        n = history.size
+        if m < 2 or n < m:
+            return np.full(steps, float(history[-1]))
+        return np.asarray(history[n - m + np.arange(steps) % m], dtype=float)
+
+    def _warn_dropped(self, dropped: list[int], calibration: dict | None = None):
+        """One ``ImplausibleMemberWarning`` for a call, if anything was dropped."""
+        parts = []
+        total = self.n_models
+        rule = (
+            f"non-finite, or more than {PLAUSIBLE_RANGES:g} history ranges beyond "
+            "the history's [min, max]"
+        )
+        if dropped:
+            text = (
+                f"{len(dropped)} of {total} ensemble members' forecasts left the "
+                f"plausible range ({rule}) and were dropped: members {dropped}."
+            )
+            if len(dropped) == total:
+                text += (
+                    " Every member was dropped: the forecast is the seasonal naive "
+                    "one (the last season repeated; the last value without a season)."
+                )
+            parts.append(text)
+        if calibration:
+            members = sorted({k for ks in calibration.values() for k in ks})
+            parts.append(
+                f"The interval calibration fit dropped members {members} ({rule}) at "
+                f"{len(calibration)} of {self.interval_windows} origins; its errors "
+                "are those of the kept members (seasonal naive where none was kept)."
+            )
+        if parts:
+            parts.append(
+                "See dropped_members_ and calibration_dropped_members_."
+                if calibration
+                else "See dropped_members_."
+            )
+            warnings.warn(" ".join(parts), ImplausibleMemberWarning, stacklevel=3)
 
     def predict(self, steps: int, exog=None) -> pd.Series:
         """Forecast the next ``steps`` values after the training series.
@@ -621,12 +722,20 @@ class BPForecaster(BaseEstimator):
         >>> BPForecaster(n_models=1, random_state=0).fit(y).predict(2).index.tolist()
         [100, 101]
         """
+        forecast = self._predict(steps, exog)
+        self._warn_dropped(self.dropped_members_)
+        return forecast
+
+    def _predict(self, steps, exog) -> pd.Series:
+        """:meth:`predict` without the warning; sets ``dropped_members_``."""
         check_is_fitted(self, "models_")
         steps = self._check_steps(steps)
         index = future_index(self.y_.index, steps)
         exog_future = self._future_exog(steps, exog, index)
         exog_hist = self._exog_frame(self.y_.index, self.exog_)
-        values = self._forecast(self.y_.to_numpy(), steps, exog_hist, exog_future)
+        values, self.dropped_members_ = self._forecast(
+            self.y_.to_numpy(), steps, exog_hist, exog_future
+        )
         return pd.Series(values, index=index, name="forecast")
 
     @staticmethod
@@ -708,8 +817,13 @@ class BPForecaster(BaseEstimator):
         steps = self._check_steps(steps)
         if not 0 < coverage < 1:
             raise ValueError(f"coverage must be in (0, 1), got {coverage}.")
-        forecast = self.predict(steps, exog=exog)
-        half = conformal_half_width(self._calibration_errors(steps), coverage)
+        forecast = self._predict(steps, exog)
+        errors = self._calibration_errors(steps)
+        self._warn_dropped(
+            self.dropped_members_,
+            getattr(self, "calibration_dropped_members_", {}).get(steps),
+        )
+        half = conformal_half_width(errors, coverage)
         return pd.DataFrame(
             {
                 "forecast": forecast.to_numpy(),
@@ -738,13 +852,21 @@ class BPForecaster(BaseEstimator):
         y = self.y_.to_numpy()
         exog_all = self._exog_frame(self.y_.index, self.exog_)
         errors = np.empty((K, steps))
+        dropped = {}
         for k in range(K):
             origin = cut + k
             hist = None if exog_all is None else exog_all.iloc[:origin]
             fut = None if exog_all is None else exog_all.iloc[origin : origin + steps]
-            pred = calib._forecast(y[:origin], steps, hist, fut)
+            pred, dropped_here = calib._forecast(y[:origin], steps, hist, fut)
+            if dropped_here:
+                dropped[origin] = dropped_here
             errors[k] = y[origin : origin + steps] - pred
         self._interval_cache[steps] = errors
+        # (setdefault: a forecaster saved before this attribute existed)
+        record = self.__dict__.setdefault("calibration_dropped_members_", {})
+        record.pop(steps, None)
+        if dropped:
+            record[steps] = dropped
         return errors
 
     def prune(self, method: str = "weights", val_fraction: float = 0.2, **kwargs):
@@ -817,4 +939,8 @@ class BPForecaster(BaseEstimator):
             exog_all = self._exog_frame(full_index, user)
         hist = None if exog_all is None else exog_all.iloc[:n]
         fut = None if exog_all is None else exog_all.iloc[n:]
-        return self._forecast(history.to_numpy(), steps, hist, fut)
+        values, self.dropped_members_ = self._forecast(
+            history.to_numpy(), steps, hist, fut
+        )
+        self._warn_dropped(self.dropped_members_)
+        return values
