@@ -626,10 +626,12 @@ class _Notes:
 def _series_failure(uid: Any, message: str, failures: dict) -> SeriesError:
     """The library's SeriesError for the first failing series, with a hint."""
     more = len(failures) - 1
-    tail = f" ({more} more series fail too)" if more > 0 else ""
-    return SeriesError(
-        uid, f"{message}{tail}; --skip-bad-series leaves such series out"
-    )
+    tail = f"; {more} more series fail too" if more > 0 else ""
+    return SeriesError(uid, _with_skip_hint(message + tail))
+
+
+def _with_skip_hint(message: str) -> str:
+    return f"{message.rstrip('. ')} (--skip-bad-series leaves such series out)"
 
 
 def _forecast_local(
@@ -709,8 +711,7 @@ def _forecast_global(
             except SeriesError as exc:
                 if not args.skip_bad_series:
                     raise SeriesError(
-                        exc.unique_id,
-                        f"{exc.message}; --skip-bad-series leaves such series out",
+                        exc.unique_id, _with_skip_hint(exc.message)
                     ) from None
                 failures[exc.unique_id] = _MORE_FAIL.sub("", exc.message)
                 data = data[data["unique_id"] != exc.unique_id]
