@@ -7,6 +7,7 @@ Three sub-commands::
         [--strategy recursive|direct|mimo] [--n-models K] [--coverage 0.9]
         [--exog-columns a,b --future-exog future.csv] [--seed S]
         [--plot forecast.png] [-o forecast.csv]
+        [--id-column ID] [--global] [--jobs N] [--skip-bad-series]
     bpforecast backtest data.csv --column y [--date-column ds] --horizon 12
         [--initial N] [--step N] [--no-refit] [--baselines] [--lags ...]
         [--seed S] [--plot backtest.png] [-o folds.csv]
@@ -14,7 +15,13 @@ Three sub-commands::
 
 ``data.csv`` may also be ``dataset:NAME``, a bundled dataset (see
 ``bpforecast datasets``), whose date column ``ds`` is then used
-automatically. Problems with the input (a missing file, a missing or
+automatically. A long CSV of many series (an id, a date and a value
+column; the id column found when the dates repeat, or named with
+``--id-column``) is forecast series by series (a BPForecaster each, ``--jobs``
+processes) or with one GlobalForecaster (``--global``); the long table
+``unique_id, ds, forecast, lower, upper`` is printed and written with ``-o``,
+and ``--skip-bad-series`` leaves out the series that cannot be fitted.
+Problems with the input (a missing file, a missing or
 non-numeric column, missing values, irregular dates, a series too short for
 the model, bad option values) end the command with a one-line message that
 starts with ``bpforecast: error:`` on stderr and exit status 2.
