@@ -7,6 +7,7 @@ Three sub-commands::
         [--strategy recursive|direct|mimo] [--n-models K] [--coverage 0.9]
         [--exog-columns a,b --future-exog future.csv] [--seed S]
         [--plot forecast.png] [-o forecast.csv]
+        [--id-column ID] [--global] [--jobs N] [--skip-bad-series]
     bpforecast backtest data.csv --column y [--date-column ds] --horizon 12
         [--initial N] [--step N] [--no-refit] [--baselines] [--lags ...]
         [--seed S] [--plot backtest.png] [-o folds.csv]
@@ -14,7 +15,13 @@ Three sub-commands::
 
 ``data.csv`` may also be ``dataset:NAME``, a bundled dataset (see
 ``bpforecast datasets``), whose date column ``ds`` is then used
-automatically. Problems with the input (a missing file, a missing or
+automatically. A long CSV of many series (an id, a date and a value
+column; the id column found when the dates repeat, or named with
+``--id-column``) is forecast series by series (a BPForecaster each, ``--jobs``
+processes) or with one GlobalForecaster (``--global``); the long table
+``unique_id, ds, forecast, lower, upper`` is printed and written with ``-o``,
+and ``--skip-bad-series`` leaves out the series that cannot be fitted.
+Problems with the input (a missing file, a missing or
 non-numeric column, missing values, irregular dates, a series too short for
 the model, bad option values) end the command with a one-line message that
 starts with ``bpforecast: error:`` on stderr and exit status 2.
@@ -34,6 +41,7 @@ Use one as the data argument, e.g. bpforecast forecast dataset:nile --horizon 10
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 import warnings
@@ -48,9 +56,18 @@ from .datasets import list_datasets, load_dataset
 from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.baselines import ETS, SeasonalNaive, Theta, infer_season_length
 from .forecasting.forecaster import MIN_WINDOWS, BPForecaster, default_regressor
+from .forecasting.global_model import GlobalForecaster
+from .forecasting.multiseries import SeriesError, SkippedSeriesWarning, forecast_many
 from .forecasting.series import future_index
 from .forecasting.windowing import normalize_lags
-from .io.csv import DATASET_PREFIX, LoadedSeries, load_series, read_future_exog
+from .io.csv import (
+    DATASET_PREFIX,
+    LoadedPanel,
+    LoadedSeries,
+    load_data,
+    load_series,
+    read_future_exog,
+)
 from .io.csv import format_time as _format_time
 from .io.csv import note as _note
 from .nn.solvers import SOLVER_NAMES
@@ -63,6 +80,10 @@ PROG = "bpforecast"
 
 METRIC_COLUMNS = ["smape", "mase", "mae", "rmse"]
 TABLE_ROWS = 12
+#: Rows of the long forecast table printed for many series.
+MANY_TABLE_ROWS = 20
+#: Series drawn by ``--plot`` for many series (the first ones, in file order).
+PLOT_SERIES = 4
 
 
 # --------------------------------------------------------------------- parsing
@@ -239,8 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--n-models",
         type=_positive_int,
-        default=BPForecaster().n_models,
-        help="networks trained from different random starts (default: %(default)s)",
+        default=None,
+        help="networks trained from different random starts (default: "
+        f"{BPForecaster().n_models}; with --global "
+        f"{GlobalForecaster().n_models} per lookback)",
     )
     group.add_argument(
         "--solver",
@@ -274,6 +297,34 @@ def build_parser() -> argparse.ArgumentParser:
         type=_coverage,
         default=0.9,
         help="prediction interval coverage (default: %(default)s)",
+    )
+    many = fc.add_argument_group(
+        "many series (a long file: id, date and value columns)"
+    )
+    many.add_argument(
+        "--id-column",
+        help="column of series ids (default: found when the dates repeat and "
+        "exactly one text column can hold the ids)",
+    )
+    many.add_argument(
+        "--global",
+        dest="global_model",
+        action="store_true",
+        help="fit one GlobalForecaster on all series instead of a "
+        "BPForecaster per series",
+    )
+    many.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=1,
+        help="parallel processes: series (local) or ensemble members (--global) "
+        "(default: 1)",
+    )
+    many.add_argument(
+        "--skip-bad-series",
+        action="store_true",
+        help="leave out the series that cannot be fitted, with a note "
+        "(default: stop with an error naming the first)",
     )
     fc.add_argument(
         "--future-exog",
@@ -359,6 +410,14 @@ def _make_regressor(solver: str):
     return regressor
 
 
+def _n_models(args: argparse.Namespace) -> int:
+    if args.n_models is not None:
+        return args.n_models
+    if getattr(args, "global_model", False):
+        return GlobalForecaster().n_models
+    return BPForecaster().n_models
+
+
 def _make_forecaster(args: argparse.Namespace) -> BPForecaster:
     return BPForecaster(
         regressor=_make_regressor(getattr(args, "solver", "traingdx")),
@@ -366,7 +425,7 @@ def _make_forecaster(args: argparse.Namespace) -> BPForecaster:
         horizon=args.horizon,
         strategy=args.strategy,
         season_length=args.season_length,
-        n_models=args.n_models,
+        n_models=_n_models(args),
         random_state=args.seed,
     )
 
@@ -438,7 +497,22 @@ def _run_forecast(args: argparse.Namespace) -> int:
             f"of {', '.join(args.exog_columns)} for the {args.horizon} forecast steps"
         )
     _check_plot_available(args.plot)
-    data = load_series(args.data, args.column, args.date_column, args.exog_columns)
+    loaded = load_data(
+        args.data, args.column, args.date_column, args.exog_columns, args.id_column
+    )
+    if isinstance(loaded, LoadedPanel):
+        return _run_forecast_many(args, loaded)
+    if args.global_model:
+        raise ValueError(
+            "--global needs many series: a long file with an id column "
+            "(see --id-column)"
+        )
+    if args.skip_bad_series:
+        raise ValueError(
+            "--skip-bad-series needs many series: a long file with an id "
+            "column (see --id-column)"
+        )
+    data = loaded
     forecaster = _make_forecaster(args)
 
     start = time.perf_counter()
@@ -516,6 +590,298 @@ def _run_forecast(args: argparse.Namespace) -> int:
             args.plot, data, table, forecaster.season_length_, args.coverage, title
         )
         print(f"Wrote plot to {args.plot}")
+    return 0
+
+
+# ----------------------------------------------------------- many series
+def _check_many_options(args: argparse.Namespace) -> None:
+    """Options that do not apply to a file of many series (or to --global)."""
+    if args.future_exog is not None:
+        raise ValueError("--future-exog is not supported yet for many series")
+    if not args.global_model:
+        return
+    unused = [
+        (args.lags != "auto", "--lags", "it chooses its lookbacks itself"),
+        (args.strategy != "recursive", "--strategy", "it forecasts all steps at once"),
+        (args.solver != "traingdx", "--solver", "it trains mini-batch traingdx"),
+    ]
+    for given, option, why in unused:
+        if given:
+            raise ValueError(
+                f"{option} does not apply to --global (GlobalForecaster: {why}); "
+                "drop it, or forecast each series locally without --global"
+            )
+
+
+class _Notes:
+    """Warnings turned into ``bpforecast: note:`` lines, each printed once."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, message: str) -> None:
+        message = " ".join(str(message).split())
+        if message not in self.messages:
+            self.messages.append(message)
+
+    def add_warnings(self, record: list[warnings.WarningMessage]) -> None:
+        for w in record:
+            if not issubclass(w.category, SkippedSeriesWarning):
+                self.add(str(w.message))
+
+
+def _series_failure(uid: Any, message: str, failures: dict) -> SeriesError:
+    """The library's SeriesError for the first failing series, with a hint."""
+    more = len(failures) - 1
+    tail = f"; {more} more series fail too" if more > 0 else ""
+    return SeriesError(uid, _with_skip_hint(message + tail))
+
+
+def _with_skip_hint(message: str) -> str:
+    return f"{message.rstrip('. ')} (--skip-bad-series leaves such series out)"
+
+
+def _forecast_local(
+    args: argparse.Namespace, panel: LoadedPanel, notes: _Notes
+) -> tuple[pd.DataFrame, dict, list]:
+    """forecast_many with a BPForecaster per series.
+
+    Returns (table, {id: message} of the failed series, ids forecast without
+    intervals). A series too short for intervals is forecast without them.
+    """
+    forecaster = _make_forecaster(args)
+
+    def run(data: pd.DataFrame, intervals: float | None) -> pd.DataFrame:
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            out = forecast_many(
+                data,
+                args.horizon,
+                forecaster,
+                n_jobs=args.jobs,
+                random_state=args.seed,
+                intervals=intervals,
+                errors="skip",
+            )
+        notes.add_warnings(record)
+        return out
+
+    table = run(panel.data, args.coverage)
+    failures = dict(table.attrs.get("failures", {}))
+    no_intervals: list = []
+    if failures:
+        retry = panel.data[panel.data["unique_id"].isin(list(failures))]
+        points = run(retry, None)
+        no_intervals = list(pd.unique(points["unique_id"]))
+        if no_intervals:
+            # Forecasts without intervals for the series too short for them.
+            points = points.assign(lower=np.nan, upper=np.nan)
+            table = pd.concat([table, points], ignore_index=True)
+            order = {uid: k for k, uid in enumerate(pd.unique(panel.data["unique_id"]))}
+            rank = table["unique_id"].map(order)
+            table = table.iloc[np.argsort(rank.to_numpy(), kind="stable")]
+            table = table.reset_index(drop=True)
+        failures = {
+            uid: message
+            for uid, message in failures.items()
+            if uid not in set(no_intervals)
+        }
+        failures = {
+            uid: points.attrs["failures"].get(uid, message)
+            for uid, message in failures.items()
+        }
+    return table, failures, no_intervals
+
+
+_MORE_FAIL = re.compile(r" \(\d+ more series fail too\)$")
+
+
+def _forecast_global(
+    args: argparse.Namespace, panel: LoadedPanel, notes: _Notes
+) -> tuple[pd.DataFrame, dict, list, GlobalForecaster]:
+    """One GlobalForecaster for all series; bad series dropped when skipping."""
+    model = GlobalForecaster(
+        horizon=args.horizon,
+        season_length=args.season_length,
+        n_models=_n_models(args),
+        random_state=args.seed,
+        n_jobs=args.jobs if args.jobs > 1 else None,
+    )
+    data = panel.data
+    failures: dict = {}
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        while True:
+            try:
+                model.fit(data)
+                break
+            except SeriesError as exc:
+                if not args.skip_bad_series:
+                    raise SeriesError(
+                        exc.unique_id, _with_skip_hint(exc.message)
+                    ) from None
+                failures[exc.unique_id] = _MORE_FAIL.sub("", exc.message)
+                data = data[data["unique_id"] != exc.unique_id]
+                if len(data) == 0:
+                    break
+        if len(data) == 0:
+            table = pd.DataFrame(columns=["unique_id", "ds", "forecast"])
+            return table, failures, [], model
+        no_intervals: list = []
+        try:
+            table = model.predict_interval(coverage=args.coverage)
+        except ValueError as exc:
+            table = model.predict()
+            no_intervals = list(model.ids_)
+            notes.add(
+                "the series are too short for prediction intervals; writing the "
+                f"forecasts without them ({exc})"
+            )
+    notes.add_warnings(record)
+    return table, failures, no_intervals, model
+
+
+def _plot_many(
+    path: str,
+    panel: LoadedPanel,
+    table: pd.DataFrame,
+    ids: list,
+    coverage: float,
+    title: str,
+) -> None:
+    fig, ax = _figure(figsize=(10, 3 * ((len(ids) + 1) // 2) + 1))
+    ax.remove()
+    columns = 1 if len(ids) == 1 else 2
+    rows = (len(ids) + columns - 1) // columns
+    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
+    for ax, uid in zip(axes[: len(ids)], ids, strict=True):
+        history = panel.data[panel.data["unique_id"] == uid]
+        history = history.sort_values("ds", kind="stable")
+        y = pd.Series(history["y"].to_numpy(), index=pd.Index(history["ds"]))
+        rows_of = table[table["unique_id"] == uid]
+        forecast = rows_of.drop(columns="unique_id").set_index("ds")
+        forecast = forecast.dropna(axis=1, how="all")
+        season = 1
+        if isinstance(y.index, pd.DatetimeIndex):
+            try:
+                season = infer_season_length(pd.DatetimeIndex(y.index))
+            except (TypeError, ValueError):
+                season = 1
+        plot_forecast(
+            y,
+            forecast,
+            ax=ax,
+            n_history=_history_length(len(y), season, len(forecast)),
+            coverage=coverage if "lower" in forecast else None,
+            title=f"{uid}",
+            xlabel=panel.date_column or "time step",
+            ylabel=panel.column,
+        )
+        ax.tick_params(axis="x", labelrotation=30)
+    for ax in axes[len(ids) :]:
+        ax.remove()
+    fig.suptitle(title)
+    _save_figure(fig, path)
+
+
+def _run_forecast_many(args: argparse.Namespace, panel: LoadedPanel) -> int:
+    _check_many_options(args)
+    notes = _Notes()
+    start = time.perf_counter()
+    if args.global_model:
+        table, failures, no_intervals, model = _forecast_global(args, panel, notes)
+        what = (
+            f"GlobalForecaster, {len(model.lookbacks_)} networks "
+            f"(lookbacks {', '.join(str(v) for v in model.lookbacks_)})"
+            if hasattr(model, "lookbacks_")
+            else "GlobalForecaster"
+        )
+    else:
+        table, failures, no_intervals = _forecast_local(args, panel, notes)
+        what = (
+            f"BPForecaster per series, {args.strategy}, "
+            f"{_plural(_n_models(args), 'model')} each, {_plural(args.jobs, 'job')}"
+        )
+    elapsed = time.perf_counter() - start
+    for message in notes.messages:
+        _note(message)
+    if failures and not args.skip_bad_series:
+        uid, message = next(iter(failures.items()))
+        raise _series_failure(uid, message, failures)
+    for uid, message in failures.items():
+        _note(f"skipped series {uid!r}: {message}")
+    if len(table) == 0:
+        raise ValueError(
+            f"no series could be forecast ({len(failures)} skipped); see the notes"
+        )
+    if no_intervals and not args.global_model:
+        _note(
+            f"{f'{len(no_intervals)} series'} too short for prediction "
+            "intervals, forecast without them: "
+            + ", ".join(repr(uid) for uid in no_intervals[:5])
+            + (" ..." if len(no_intervals) > 5 else "")
+        )
+
+    data = panel.data
+    lengths = data.groupby("unique_id", sort=False).size()
+    n_forecast = int(table["unique_id"].nunique())
+    times = pd.Index(data["ds"])
+    span = f"{_format_time(times.min())} to {_format_time(times.max())}"
+    lines = [
+        f"Series:         {panel.n_series} series of {panel.column} from "
+        f"{panel.source} (ids in {panel.id_column!r})",
+        f"Length:         {int(lengths.min())} to {int(lengths.max())} values",
+        f"Dates:          {span}"
+        if panel.date_column
+        else "Dates:          none (rows numbered per series)",
+        f"Model:          {what}",
+    ]
+    if failures:
+        lines.append(f"Skipped:        {f'{len(failures)} series'}")
+    lines.append(f"Time taken:     {elapsed:.2f} s")
+    with_intervals = "lower" in table.columns and len(no_intervals) < n_forecast
+    how = (
+        f"with {args.coverage:.0%} prediction intervals"
+        if with_intervals
+        else "without prediction intervals"
+    )
+    lines += [
+        "",
+        f"Forecast, {args.horizon} steps for {f'{n_forecast} series'} "
+        f"{how} ({len(table)} rows):",
+    ]
+    shown = table.head(MANY_TABLE_ROWS).copy()
+    shown["ds"] = [_format_time(t) for t in shown["ds"]]
+    numbers = shown.select_dtypes("number").to_numpy(dtype=float)
+    scale = float(np.nanmax(np.abs(numbers), initial=0.0)) if numbers.size else 0.0
+    decimals = int(min(6, max(1, 3 - np.floor(np.log10(scale))))) if scale > 0 else 2
+    lines.append(
+        shown.to_string(index=False, float_format=lambda v: f"{v:.{decimals}f}")
+    )
+    if len(table) > len(shown):
+        more = f"... {len(table) - len(shown)} more rows"
+        if args.output is None:
+            more += " (write them all with -o FILE.csv)"
+        lines.append(more)
+    print("\n".join(lines))
+
+    if args.output is not None:
+        _write_csv(table, args.output, index=False)
+        print(f"Wrote {len(table)} forecasts of {n_forecast} series to {args.output}")
+    if args.plot is not None:
+        ids = list(pd.unique(table["unique_id"]))
+        plotted = ids[:PLOT_SERIES]
+        model_name = "GlobalForecaster" if args.global_model else "BPForecaster"
+        title = f"{panel.column}: {args.horizon}-step forecasts ({model_name})"
+        _plot_many(args.plot, panel, table, plotted, args.coverage, title)
+        which = ", ".join(repr(uid) for uid in plotted)
+        if len(ids) > len(plotted):
+            print(
+                f"Wrote plot of the first {len(plotted)} of {len(ids)} series "
+                f"({which}) to {args.plot}"
+            )
+        else:
+            print(f"Wrote plot of {f'{len(plotted)} series'} to {args.plot}")
     return 0
 
 
@@ -608,7 +974,7 @@ def _run_backtest(args: argparse.Namespace) -> int:
         f"Step:           {args.step or args.horizon}",
         f"Refit:          {'every origin' if args.refit else 'first origin only'}",
         f"Strategy:       {args.strategy}",
-        f"Models:         {args.n_models}",
+        f"Models:         {_n_models(args)}",
         f"Time taken:     {elapsed:.2f} s",
         "",
         result.summary(),

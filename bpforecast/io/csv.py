@@ -31,9 +31,12 @@ from ..forecasting.series import infer_freq
 
 __all__ = [
     "DATASET_PREFIX",
+    "LoadedPanel",
     "LoadedSeries",
     "find_date_column",
+    "find_id_column",
     "format_time",
+    "load_data",
     "load_series",
     "note",
     "read_csv",
@@ -41,6 +44,37 @@ __all__ = [
 ]
 
 DATASET_PREFIX = "dataset:"
+
+
+@dataclass
+class LoadedPanel:
+    """Many series read from a long CSV by :func:`load_data`.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The long frame of the many-series models: ``unique_id`` (the ids as
+        read), ``ds`` (dates, or positions ``0, 1, ...`` within each series
+        without a date column) and ``y`` (floats; missing values are kept,
+        for the per-series checks to name the series), in file order.
+    source : str
+        The data argument as given.
+    column : str
+        The name of the forecast column.
+    date_column : str or None
+    id_column : str
+    """
+
+    data: pd.DataFrame
+    source: str
+    column: str
+    date_column: str | None
+    id_column: str
+
+    @property
+    def n_series(self) -> int:
+        """The number of distinct ids."""
+        return int(self.data["unique_id"].nunique())
 
 
 @dataclass
@@ -133,8 +167,14 @@ def _is_numeric(series: pd.Series) -> bool:
     )
 
 
-def _numeric_column(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
-    """Column as floats; clear errors for text values and missing values."""
+def _numeric_column(
+    frame: pd.DataFrame, column: str, source: str, finite: bool = True
+) -> pd.Series:
+    """Column as floats; clear errors for text values and missing values.
+
+    With ``finite=False`` missing and infinite values are kept (the checks of
+    many series name the series that holds them).
+    """
     _require_column(frame, column, source)
     values = frame[column]
     if not _is_numeric(values):
@@ -151,7 +191,7 @@ def _numeric_column(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
         values = coerced
     values = values.astype(float)
     missing = ~np.isfinite(values.to_numpy())
-    if missing.any():
+    if finite and missing.any():
         row = int(np.flatnonzero(missing)[0])
         raise ValueError(
             f"column {column!r} of {source} has {int(missing.sum())} missing or "
@@ -204,6 +244,30 @@ def _parses_as_dates(values: pd.Series) -> bool:
         except (TypeError, ValueError, OverflowError):
             return False
     return bool(parsed.notna().all())
+
+
+def _target_column(
+    frame: pd.DataFrame, label: str, column: str | None, excluded: set
+) -> str:
+    """``column``, or the only numeric column not in ``excluded``."""
+    if column is not None:
+        return column
+    candidates = [
+        c
+        for c in frame.columns
+        if c not in excluded and _is_numeric(frame[c]) and frame[c].notna().any()
+    ]
+    if len(candidates) != 1:
+        found = (
+            "no numeric column"
+            if not candidates
+            else f"{len(candidates)} numeric columns"
+        )
+        raise ValueError(
+            f"{label} has {found} to forecast; choose one with --column "
+            f"(columns: {_columns_text(frame)})"
+        )
+    return candidates[0]
 
 
 def find_date_column(frame: pd.DataFrame, exclude: Sequence[Any] = ()) -> str | None:
@@ -298,39 +362,39 @@ def load_series(
     ('y', 144, 'MS')
     """
     warn = warn or note
-    if source.startswith(DATASET_PREFIX):
-        name = source[len(DATASET_PREFIX) :]
-        frame = load_dataset(name, as_frame=True)
-        if date_column is None:
-            date_column = "ds"
-        label = f"dataset {name!r}"
-    else:
-        frame = read_csv(source)
-        label = repr(source)
+    frame, label, default_dates = _read_source(source)
     exog_columns = list(exog_columns or [])
+    if date_column is None:
+        date_column = default_dates
     if date_column is None:
         date_column = find_date_column(frame, exclude=[column, *exog_columns])
         if date_column is not None:
             warn(f"using column {date_column!r} of {label} as the dates")
+    return _series_from_frame(
+        frame, source, label, column, date_column, exog_columns, warn
+    )
 
-    if column is None:
-        excluded = {date_column, *exog_columns}
-        candidates = [
-            c
-            for c in frame.columns
-            if c not in excluded and _is_numeric(frame[c]) and frame[c].notna().any()
-        ]
-        if len(candidates) != 1:
-            found = (
-                "no numeric column"
-                if not candidates
-                else f"{len(candidates)} numeric columns"
-            )
-            raise ValueError(
-                f"{label} has {found} to forecast; choose one with --column "
-                f"(columns: {_columns_text(frame)})"
-            )
-        column = candidates[0]
+
+def _read_source(source: str) -> tuple[pd.DataFrame, str, str | None]:
+    """(frame, label for messages, default date column) of a data argument."""
+    if source.startswith(DATASET_PREFIX):
+        name = source[len(DATASET_PREFIX) :]
+        frame = load_dataset(name, as_frame=True)
+        return frame, f"dataset {name!r}", "ds"
+    return read_csv(source), repr(source), None
+
+
+def _series_from_frame(
+    frame: pd.DataFrame,
+    source: str,
+    label: str,
+    column: str | None,
+    date_column: str | None,
+    exog_columns: list[str],
+    warn: Callable[[str], None],
+) -> LoadedSeries:
+    """The checked series of ``frame`` (date column already resolved)."""
+    column = _target_column(frame, label, column, {date_column, *exog_columns})
     if column == date_column:
         raise ValueError(f"--column and --date-column are both {column!r}")
     if column in exog_columns:
@@ -372,6 +436,188 @@ def load_series(
     if exog is not None:
         exog = exog.set_axis(index)
     return LoadedSeries(y, exog, source, column, date_column)
+
+
+def find_id_column(frame: pd.DataFrame, exclude: Sequence[Any] = ()) -> str | None:
+    """The one column of ``frame`` that can hold series ids, or None.
+
+    A candidate is a text (or categorical) column, not boolean and not
+    dates, with no missing values and some values repeated: ``unique_id``,
+    ``id``, ``series``, whatever its name. Columns in ``exclude`` are skipped.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    exclude : sequence of str, optional
+
+    Returns
+    -------
+    str or None
+        None when no column qualifies.
+
+    Raises
+    ------
+    ValueError
+        When several do: which one is meant must then be said.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bpforecast.io.csv import find_id_column
+    >>> frame = pd.DataFrame({"series": ["a", "a", "b", "b"],
+    ...                       "ds": ["2024-01-01", "2024-01-02"] * 2,
+    ...                       "y": [1.0, 2.0, 3.0, 4.0]})
+    >>> find_id_column(frame, exclude=["ds"])
+    'series'
+    """
+    skip = {c for c in exclude if c is not None}
+    found = []
+    for c in frame.columns:
+        values = frame[c]
+        if c in skip or _is_numeric(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        if values.isna().any() or not values.duplicated().any():
+            continue
+        if _parses_as_dates(values):
+            continue
+        found.append(str(c))
+    if len(found) > 1:
+        raise ValueError(
+            f"several columns could hold the series ids "
+            f"({', '.join(repr(c) for c in found)}); choose one with --id-column"
+        )
+    return found[0] if found else None
+
+
+def load_data(
+    source: str,
+    column: str | None = None,
+    date_column: str | None = None,
+    exog_columns: Sequence[str] | None = None,
+    id_column: str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> LoadedSeries | LoadedPanel:
+    """One series (:func:`load_series`) or many, from a wide or a long CSV.
+
+    A long CSV holds many series one under the other: an id column, a date
+    column and a value column. With ``id_column`` the file is read as long.
+    Without it, a file whose dates repeat is long when exactly one column
+    can hold the ids (:func:`find_id_column`; a note says which); when
+    several can, a ValueError asks for ``--id-column``. Any other file is
+    read exactly as :func:`load_series` reads it.
+
+    Parameters
+    ----------
+    source, column, date_column, exog_columns, warn
+        As in :func:`load_series` (exogenous columns are for one series
+        only).
+    id_column : str, optional
+        The column of series ids (strings or integers).
+
+    Returns
+    -------
+    LoadedSeries or LoadedPanel
+
+    Raises
+    ------
+    FileNotFoundError, KeyError, TypeError, ValueError
+        As :func:`load_series`, and for an ambiguous or missing id column.
+        Problems within one series (missing values, repeated or irregular
+        dates) are left to the many-series models, which name the series.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from bpforecast.io.csv import load_data
+    >>> rows = "".join(f"{s},2024-0{m}-01,{m}\\n" for s in "ab" for m in (1, 2, 3))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, "long.csv")
+    ...     _ = open(path, "w").write("id,month,sales\\n" + rows)
+    ...     panel = load_data(path, warn=lambda message: None)
+    >>> panel.id_column, panel.date_column, panel.column, panel.n_series
+    ('id', 'month', 'sales', 2)
+    >>> panel.data.columns.tolist()
+    ['unique_id', 'ds', 'y']
+    """
+    warn = warn or note
+    frame, label, default_dates = _read_source(source)
+    exog_columns = list(exog_columns or [])
+    if id_column is not None:
+        _require_column(frame, id_column, label)
+    if date_column is None:
+        date_column = default_dates
+    if date_column is None:
+        date_column = find_date_column(
+            frame, exclude=[column, id_column, *exog_columns]
+        )
+        if date_column is not None:
+            warn(f"using column {date_column!r} of {label} as the dates")
+    if id_column is None and date_column is not None and date_column in frame:
+        try:
+            dates = _parse_dates(frame, date_column, label)
+        except ValueError:
+            dates = None  # load_series says what is wrong with them
+        if dates is not None and dates.has_duplicates:
+            id_column = find_id_column(
+                frame, exclude=[column, date_column, *exog_columns]
+            )
+            if id_column is not None:
+                count = frame[id_column].nunique()
+                warn(
+                    f"using column {id_column!r} of {label} as the series ids "
+                    f"({count} series); choose another with --id-column"
+                )
+    if id_column is None:
+        return _series_from_frame(
+            frame, source, label, column, date_column, exog_columns, warn
+        )
+    return _panel_from_frame(
+        frame, source, label, id_column, column, date_column, exog_columns
+    )
+
+
+def _panel_from_frame(
+    frame: pd.DataFrame,
+    source: str,
+    label: str,
+    id_column: str,
+    column: str | None,
+    date_column: str | None,
+    exog_columns: list[str],
+) -> LoadedPanel:
+    """The long frame (unique_id, ds, y) of ``frame``; ids and dates checked."""
+    if exog_columns:
+        raise ValueError(
+            "exogenous columns are not supported yet for a file of many series "
+            f"(ids in column {id_column!r})"
+        )
+    if date_column == id_column:
+        raise ValueError(f"--id-column and --date-column are both {id_column!r}")
+    column = _target_column(frame, label, column, {date_column, id_column})
+    if column == id_column:
+        raise ValueError(f"--column and --id-column are both {column!r}")
+    if column == date_column:
+        raise ValueError(f"--column and --date-column are both {column!r}")
+    ids = frame[id_column]
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise ValueError(
+            f"id column {id_column!r} of {label} has missing ids "
+            f"(first in row {row + 1})"
+        )
+    values = _numeric_column(frame, column, label, finite=False)
+    if date_column is None:
+        times: Any = frame.groupby(id_column, sort=False).cumcount().to_numpy()
+    else:
+        times = _parse_dates(frame, date_column, label)
+    data = pd.DataFrame(
+        {
+            "unique_id": ids.to_numpy(),
+            "ds": np.asarray(times),
+            "y": values.to_numpy(dtype=float),
+        }
+    )
+    return LoadedPanel(data, source, column, date_column, id_column)
 
 
 def read_future_exog(
