@@ -866,8 +866,14 @@ class MultiSeriesForecaster(BaseEstimator):
     ...     "ds": np.tile(t, 2),
     ...     "y": np.concatenate([np.sin(t / 3), 50 + 10 * np.sin(t / 3)]),
     ... })
+    >>> import warnings
     >>> m = MultiSeriesForecaster(global_model=True, regressor=LinearRegression(),
-    ...                           lags=2).fit(data)
+    ...                           lags=2)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     m = m.fit(data)        # deprecated: GlobalForecaster replaces it
+    >>> caught[0].category.__name__
+    'DeprecationWarning'
     >>> out = m.predict(2)
     >>> out["ds"].tolist()
     [60, 61, 60, 61]
