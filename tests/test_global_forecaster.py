@@ -538,3 +538,36 @@ def test_defaults_beat_seasonal_naive_on_a_simulated_seasonal_panel():
         err_model.append(np.mean(np.abs(got - futures[uid]) / futures[uid]))
         err_naive.append(np.mean(np.abs(y[-12:] - futures[uid]) / futures[uid]))
     assert np.mean(err_model) < 0.65 * np.mean(err_naive)  # measured: 0.50
+
+
+# ---------------------------------------------------------------- solvers
+@pytest.mark.parametrize("solver", ["traingd", "traingdm", "traingda", "traingdx"])
+def test_default_regressor_gradient_descent_keeps_mini_batches(solver):
+    from bpforecast.forecasting.global_model import default_global_regressor
+
+    r = default_global_regressor(random_state=3, solver=solver)
+    assert (r.solver, r.batch_size, r.epochs, r.random_state) == (solver, 256, 100, 3)
+    assert r.hidden_layer_sizes == (32, 32) and r.max_fail == 10
+
+
+@pytest.mark.parametrize("solver", ["trainscg", "trainrp"])
+def test_default_regressor_full_batch_solvers(solver):
+    from bpforecast.forecasting.global_model import default_global_regressor
+
+    r = default_global_regressor(solver=solver)
+    assert (r.solver, r.batch_size, r.epochs) == (solver, None, 1000)
+    # it trains: full batch is accepted by the regressor
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    r.set_params(epochs=5, hidden_layer_sizes=(4,)).fit(X, X[:, :2])
+    assert r.n_iter_ <= 5
+
+
+@pytest.mark.parametrize("solver", ["trainlm", "trainbr"])
+def test_default_regressor_refuses_jacobian_solvers_naming_the_size(solver):
+    from bpforecast.forecasting.global_model import default_global_regressor
+
+    with pytest.raises(ValueError, match=f"{solver}.*Jacobian.*GB"):
+        default_global_regressor(solver=solver)
+    with pytest.raises(ValueError, match="solver must be one of"):
+        default_global_regressor(solver="adam")

@@ -350,26 +350,78 @@ def resolve_lookback(multiple: float, horizon: int, season_length: int = 1) -> i
     return max(math.ceil(round(multiple * horizon, 9)), int(season_length), 2)
 
 
-def default_global_regressor(random_state: Any = None) -> BPRegressor:
+#: Solvers that train on mini-batches in :func:`default_global_regressor`.
+MINI_BATCH_SOLVERS = ("traingd", "traingdm", "traingda", "traingdx")
+#: Full-batch solvers that need only gradients (one pass over the windows).
+FULL_BATCH_SOLVERS = ("trainscg", "trainrp")
+#: Solvers that need the Jacobian (one row per window and output step).
+JACOBIAN_SOLVERS = ("trainlm", "trainbr")
+
+
+def default_global_regressor(
+    random_state: Any = None, solver: str = "traingdx"
+) -> BPRegressor:
     """The network GlobalForecaster trains when no regressor is given.
 
-    Two hidden layers of 32 tansig neurons, mini-batch traingdx (batches of
-    256 windows, initial learning rate 0.01, adaptive), up to 100 epochs,
-    early stopping after 10 failed validation checks on a random 20 % of the
-    windows. See the class docstring for the evidence.
+    Two hidden layers of 32 tansig neurons, early stopping after 10 failed
+    validation checks on a random 20 % of the windows. With the default
+    ``solver='traingdx'``: mini-batch traingdx (batches of 256 windows,
+    initial learning rate 0.01, adaptive), up to 100 epochs. See the class
+    docstring for the evidence.
+
+    Parameters
+    ----------
+    random_state : int, RandomState or None
+    solver : str, default='traingdx'
+        The training function. traingd, traingdm, traingda and traingdx keep
+        the mini-batches of 256 windows and the 100 epochs. trainscg and
+        trainrp train full batch (they have no mini-batch form) for up to
+        1000 epochs (MATLAB's limit). trainlm and trainbr are refused: each
+        of their epochs builds the Jacobian, one row per window and output
+        step and one column per weight (for 10**5 windows, a horizon of 12
+        and the ~2,000 weights of the (32, 32) network that is about
+        2.5 * 10**9 values, 20 GB), and solves with its normal matrix.
+
+    Returns
+    -------
+    BPRegressor
+
+    Raises
+    ------
+    ValueError
+        For an unknown solver, or trainlm / trainbr (naming the size).
 
     Examples
     --------
     >>> from bpforecast.forecasting.global_model import default_global_regressor
     >>> default_global_regressor().hidden_layer_sizes
     (32, 32)
+    >>> r = default_global_regressor(solver="trainscg")
+    >>> r.solver, r.batch_size, r.epochs
+    ('trainscg', None, 1000)
     """
+    if solver in JACOBIAN_SOLVERS:
+        raise ValueError(
+            f"solver={solver!r} is not offered for GlobalForecaster: every epoch "
+            "builds a Jacobian of (windows x horizon) rows by (weights) columns, "
+            "e.g. 10**5 windows x 12 steps x ~2,000 weights = 2.5e9 values "
+            "(20 GB) for the default network. Use trainscg (full batch, "
+            "gradients only) or traingdx (mini-batches); for a small panel pass "
+            f"regressor=BPRegressor(solver={solver!r}, ...) yourself."
+        )
+    if solver in FULL_BATCH_SOLVERS:
+        batch_size, epochs = None, 1000
+    elif solver in MINI_BATCH_SOLVERS:
+        batch_size, epochs = 256, 100
+    else:
+        known = (*MINI_BATCH_SOLVERS, *FULL_BATCH_SOLVERS)
+        raise ValueError(f"solver must be one of {list(known)}, got {solver!r}.")
     return BPRegressor(
         hidden_layer_sizes=(32, 32),
-        solver="traingdx",
+        solver=solver,
         lr=0.01,
-        batch_size=256,
-        epochs=100,
+        batch_size=batch_size,
+        epochs=epochs,
         max_fail=10,
         division="random",
         division_ratios=(0.8, 0.2, 0.0),
