@@ -344,8 +344,10 @@ def test_non_positive_with_forced_log_is_named_and_auto_goes_without():
 
 
 def test_extra_columns_and_missing_columns():
+    # an extra column is a dynamic exogenous regressor now; one that is
+    # constant within every series carries nothing and is refused
     data = good_panel().assign(price=1.0)
-    with pytest.raises(ValueError, match="not supported yet"):
+    with pytest.raises(ValueError, match="'price' is constant within every series"):
         GlobalForecaster(horizon=2, regressor=Ridge()).fit(data)
     with pytest.raises(ValueError, match="missing the columns"):
         GlobalForecaster(horizon=2, regressor=Ridge()).fit(

@@ -1,39 +1,12 @@
 """GlobalForecaster: one BP network (an ensemble) trained on the windows of many series.
 
-The pipeline, per series and then pooled across all series:
-
-1. **Scale.** :func:`series_transform`: the log when every value is positive
-   (``transform='auto'`` or ``'log'``), otherwise division by the mean
-   absolute value, so series of any level share one network.
-2. **Windows.** :func:`build_windows`: every window of ``lookback`` inputs
-   followed by ``horizon`` targets, taken as a strided view of the series
-   (:func:`numpy.lib.stride_tricks.sliding_window_view`) and written straight
-   into one preallocated pair of arrays. A series with fewer than
-   ``lookback + horizon + 1`` values is left-padded with its first value up
-   to that length (every target stays an observed value).
-3. **Window normalisation.** :func:`normalize_windows`: the window's *level*,
-   the mean of its last ``m`` inputs (``m`` the season length, 1 for
-   non-seasonal data, at most the lookback), is subtracted from its inputs
-   and targets; :func:`denormalize` adds it back.
-4. **Multi-output.** The network predicts all ``horizon`` steps at once
-   (MIMO). Members differ by seed and lookback and are combined by the
-   median, in the transformed space, before the transform is inverted.
-
-Memory
-------
-The training matrices are the only large allocation: ``X`` of shape
-``(n_windows, lookback)`` and ``Y`` of shape ``(n_windows, horizon)`` in
-float64, filled from strided views without a concatenated copy, plus two
-int64 bookkeeping vectors (window owner, first target; 16 bytes a window).
-For 10**6 windows x 168 lags and a horizon of 24 that is
-``10**6 * (168 + 24) * 8`` bytes = 1.536 GB (1.344 GB X + 0.192 GB Y) +
-0.016 GB = 1.55 GB, plus the per-series transformed copies (8 bytes a value).
-Measured with :mod:`tracemalloc` (:func:`build_windows` after
-:func:`series_transform`, 100 series x 1000 windows x 168 lags, h = 24):
-156.3 MB peak for 10**5 windows, 1.56 GB scaled to 10**6. The regressor
-then makes its own copies (a :class:`~bpforecast.BPRegressor` standardises
-``X`` and ``Y`` with ``mapstd``), which are not counted here; bound the
-windows with ``max_windows_per_series`` if needed.
+The series are scaled, cut into windows of ``lookback`` inputs and
+``horizon`` targets and normalised by each window's level by the pure
+functions of :mod:`bpforecast.forecasting.global_windows` (where the steps
+and the memory they take are described); the long frames are checked and
+turned into arrays by :mod:`bpforecast.forecasting.global_inputs`. This
+module holds the estimator and its default network. The pure functions are
+re-exported here under their old names.
 
 Examples
 --------
@@ -53,26 +26,44 @@ Examples
 
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .._sklearn_compat import HasMethods, Interval, StrOptions
 from ..estimators.regressor import BPRegressor
 from ..seeds import restart_seeds
+from .global_inputs import (
+    COLUMNS,
+    PreparedPanel,
+    StaticEncoder,
+    check_frame,
+    check_static_features,
+    future_exog,
+    prepare,
+)
+from .global_windows import (
+    build_windows,
+    denormalize,
+    inverse_series_transform,
+    normalize_windows,
+    pad_left,
+    resolve_lookback,
+    series_transform,
+    window_columns,
+    window_view,
+)
 from .intervals import conformal_half_width
-from .multiseries import SeriesError, _split_frame
+from .multiseries import _backend_context
 from .plausibility import PLAUSIBLE_RANGES, ImplausibleMemberWarning, is_plausible
-from .series import future_index, infer_season_length
+from .series import future_index
 
 __all__ = [
     "GlobalForecaster",
@@ -87,267 +78,6 @@ __all__ = [
     "series_transform",
     "window_view",
 ]
-
-_COLUMNS = ("unique_id", "ds", "y")
-
-
-# ---------------------------------------------------------------------------
-# Pure functions: scale, windows, normalisation
-# ---------------------------------------------------------------------------
-
-
-def series_transform(
-    y: ArrayLike, transform: str | None = "auto"
-) -> tuple[np.ndarray, bool, float]:
-    """The scale-free version of one series: ``(z, logged, scale)``.
-
-    ``z = log(y)`` when ``transform`` is ``'auto'`` and every value is
-    positive, or when it is ``'log'`` (then a non-positive value raises);
-    otherwise ``z = y / scale`` with ``scale`` the mean absolute value (1 if
-    that is 0) and ``logged`` False. ``y`` is not modified.
-
-    Parameters
-    ----------
-    y : array-like of shape (n,)
-    transform : {'auto', 'log'} or None
-
-    Returns
-    -------
-    z : ndarray of shape (n,)
-    logged : bool
-    scale : float
-        1.0 when logged.
-
-    Examples
-    --------
-    >>> from bpforecast.forecasting.global_model import series_transform
-    >>> z, logged, scale = series_transform([1.0, 10.0, 100.0])
-    >>> z.round(3).tolist(), logged, scale
-    ([0.0, 2.303, 4.605], True, 1.0)
-    >>> z, logged, scale = series_transform([-2.0, 0.0, 2.0])
-    >>> z.tolist(), logged, scale
-    ([-1.5, 0.0, 1.5], False, 1.3333333333333333)
-    """
-    y = np.asarray(y, dtype=np.float64)
-    positive = bool(np.all(y > 0))
-    if transform == "log" and not positive:
-        raise ValueError("transform='log' needs strictly positive values.")
-    if transform in ("auto", "log") and positive:
-        return np.log(y), True, 1.0
-    scale = float(np.mean(np.abs(y))) if y.size else 1.0
-    if not scale > 0:
-        scale = 1.0
-    return y / scale, False, scale
-
-
-def inverse_series_transform(z: ArrayLike, logged: bool, scale: float) -> np.ndarray:
-    """Undo :func:`series_transform`: ``exp(z)`` or ``z * scale``.
-
-    Parameters
-    ----------
-    z : array-like
-    logged : bool
-    scale : float
-
-    Returns
-    -------
-    ndarray
-        Values in the original units (``inf`` where ``exp`` overflows).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from bpforecast.forecasting.global_model import (
-    ...     inverse_series_transform, series_transform)
-    >>> y = np.array([3.0, 4.0, 8.0])
-    >>> np.allclose(inverse_series_transform(*series_transform(y)), y)
-    True
-    """
-    z = np.asarray(z, dtype=np.float64)
-    if logged:
-        with np.errstate(over="ignore"):
-            return np.exp(z)
-    return z * scale
-
-
-def pad_left(z: ArrayLike, length: int) -> np.ndarray:
-    """``z`` left-padded with its first value to at least ``length`` values.
-
-    Returns ``z`` itself (no copy) when it is long enough.
-
-    Examples
-    --------
-    >>> from bpforecast.forecasting.global_model import pad_left
-    >>> pad_left([3.0, 4.0], 4).tolist()
-    [3.0, 3.0, 3.0, 4.0]
-    """
-    z = np.asarray(z, dtype=np.float64)
-    if z.size >= length:
-        return z
-    if z.size == 0:
-        raise ValueError("cannot pad an empty series.")
-    return np.concatenate([np.full(length - z.size, z[0]), z])
-
-
-def window_view(z: ArrayLike, lookback: int, horizon: int) -> np.ndarray:
-    """Every window of ``lookback + horizon`` consecutive values, as a view.
-
-    A read-only strided view (no copy) of shape
-    ``(len(z) - lookback - horizon + 1, lookback + horizon)``: row ``i`` is
-    ``z[i : i + lookback + horizon]``; the first ``lookback`` columns are
-    inputs, the rest targets.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from bpforecast.forecasting.global_model import window_view
-    >>> window_view(np.arange(5.0), 2, 1).tolist()
-    [[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]]
-    """
-    z = np.asarray(z, dtype=np.float64)
-    width = lookback + horizon
-    if z.size < width:
-        return np.empty((0, width))
-    return np.lib.stride_tricks.sliding_window_view(z, width)
-
-
-def normalize_windows(
-    windows: np.ndarray,
-    lookback: int,
-    level_length: int,
-    out_x: np.ndarray | None = None,
-    out_y: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inputs and targets minus each window's level: ``(X, Y, level)``.
-
-    The level of a window is the mean of its last ``level_length`` inputs
-    (``min(level_length, lookback)`` of them). Results go into ``out_x`` /
-    ``out_y`` when given (for filling a preallocated block without a copy).
-
-    Parameters
-    ----------
-    windows : ndarray of shape (n, lookback + horizon)
-    lookback : int
-    level_length : int
-        The season length ``m`` (1 for non-seasonal data).
-    out_x, out_y : ndarray of shape (n, lookback) and (n, horizon), optional
-
-    Returns
-    -------
-    X : ndarray of shape (n, lookback)
-    Y : ndarray of shape (n, horizon)
-    level : ndarray of shape (n,)
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from bpforecast.forecasting.global_model import normalize_windows
-    >>> X, Y, level = normalize_windows(np.array([[1.0, 3.0, 5.0, 6.0]]), 3, 2)
-    >>> X.tolist(), Y.tolist(), level.tolist()
-    ([[-3.0, -1.0, 1.0]], [[2.0]], [4.0])
-    """
-    windows = np.asarray(windows, dtype=np.float64)
-    k = max(1, min(int(level_length), lookback))
-    level = windows[:, lookback - k : lookback].mean(axis=1)
-    X = np.subtract(windows[:, :lookback], level[:, None], out=out_x)
-    Y = np.subtract(windows[:, lookback:], level[:, None], out=out_y)
-    return X, Y, level
-
-
-def denormalize(prediction: ArrayLike, level: ArrayLike) -> np.ndarray:
-    """Add each window's level back to its (normalised) prediction.
-
-    Examples
-    --------
-    >>> from bpforecast.forecasting.global_model import denormalize
-    >>> denormalize([[2.0, 3.0]], [4.0]).tolist()
-    [[6.0, 7.0]]
-    """
-    prediction = np.asarray(prediction, dtype=np.float64)
-    return prediction + np.asarray(level, dtype=np.float64)[:, None]
-
-
-def build_windows(
-    series: Sequence[np.ndarray],
-    lookback: int,
-    horizon: int,
-    level_lengths: Sequence[int] | int = 1,
-    max_windows_per_series: int | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The normalised training windows of many (transformed) series, pooled.
-
-    Each series is left-padded with its first value to
-    ``lookback + horizon + 1`` values when shorter (:func:`pad_left`), cut
-    into windows (:func:`window_view`), optionally only the last
-    ``max_windows_per_series``, and normalised by each window's level
-    (:func:`normalize_windows`), straight into preallocated ``X`` and ``Y``.
-
-    Parameters
-    ----------
-    series : sequence of 1-D arrays
-        The transformed series (:func:`series_transform`).
-    lookback, horizon : int
-    level_lengths : int or sequence of int
-        Season length per series (or one for all).
-    max_windows_per_series : int, optional
-
-    Returns
-    -------
-    X : ndarray of shape (n_windows, lookback)
-    Y : ndarray of shape (n_windows, horizon)
-    owner : ndarray of shape (n_windows,)
-        The position of each window's series in ``series``.
-    first_target : ndarray of shape (n_windows,)
-        The position in the *unpadded* series of each window's first target
-        (negative only for a series with fewer than ``horizon + 1`` values,
-        whose first targets are padding; GlobalForecaster rejects those).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from bpforecast.forecasting.global_model import build_windows
-    >>> X, Y, owner, first = build_windows([np.arange(5.0), np.arange(3.0)], 2, 1)
-    >>> X.tolist(), Y.tolist(), owner.tolist(), first.tolist()
-    ([[-1.0, 0.0], [-1.0, 0.0], [-1.0, 0.0], [0.0, 0.0], [-1.0, 0.0]], \
-[[1.0], [1.0], [1.0], [1.0], [1.0]], [0, 0, 0, 1, 1], [2, 3, 4, 1, 2])
-    """
-    if isinstance(level_lengths, numbers.Integral):
-        level_lengths = [int(level_lengths)] * len(series)
-    width = lookback + horizon
-    counts = []
-    for z in series:
-        n = max(len(z), width + 1)
-        c = n - width + 1
-        if max_windows_per_series is not None:
-            c = min(c, max_windows_per_series)
-        counts.append(c)
-    total = int(sum(counts))
-    X = np.empty((total, lookback))
-    Y = np.empty((total, horizon))
-    owner = np.repeat(np.arange(len(series)), counts)
-    first_target = np.empty(total, dtype=np.int64)
-    row = 0
-    for z, c, m in zip(series, counts, level_lengths, strict=True):
-        padded = pad_left(z, width + 1)
-        pad = padded.size - len(z)
-        view = window_view(padded, lookback, horizon)[-c:]
-        normalize_windows(view, lookback, m, X[row : row + c], Y[row : row + c])
-        start = padded.size - width - c + 1  # first window's start in padded
-        first_target[row : row + c] = np.arange(start, start + c) + lookback - pad
-        row += c
-    return X, Y, owner, first_target
-
-
-def resolve_lookback(multiple: float, horizon: int, season_length: int = 1) -> int:
-    """The lookback for a multiple of the horizon: ``max(ceil(multiple * h), m, 2)``.
-
-    Examples
-    --------
-    >>> from bpforecast.forecasting.global_model import resolve_lookback
-    >>> resolve_lookback(1.5, 8), resolve_lookback(2, 1, 12)
-    (12, 12)
-    """
-    return max(math.ceil(round(multiple * horizon, 9)), int(season_length), 2)
 
 
 #: Solvers that train on mini-batches in :func:`default_global_regressor`.
@@ -430,144 +160,61 @@ def default_global_regressor(
 
 
 # ---------------------------------------------------------------------------
-# Input checks
+# Inputs of the last window, members
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class _Prepared:
-    ids: list[Hashable]
-    index: list[pd.Index]
-    y: list[np.ndarray]
-    z: list[np.ndarray]
-    logged: np.ndarray
-    scale: np.ndarray
-    season: np.ndarray
-
-
-def _check_ids(data: pd.DataFrame) -> None:
-    """Ids must be all strings or all integers (not floats, bools, tuples...)."""
-    ids = data["unique_id"]
-    dtype = ids.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        dtype = dtype.categories.dtype
-    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-        return
-    if not (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)):
-        raise TypeError(
-            f"unique_id must hold strings or integers, got dtype {dtype}; series "
-            f"{ids.iloc[0]!r} is the first."
-        )
-    uniques = pd.unique(ids.astype(object))
-    for v in uniques:
-        if isinstance(v, bool) or not isinstance(v, (str, numbers.Integral)):
-            raise TypeError(
-                f"unique_id values must be strings or integers; series {v!r} has "
-                f"an id of type {type(v).__name__}."
-            )
-    if len({isinstance(v, str) for v in uniques}) > 1:
-        raise TypeError(
-            f"unique_id mixes strings and integers (e.g. {list(uniques[:3])!r}); "
-            "use one type."
-        )
-
-
-def _prepare(
-    data: Any,
-    transform: str | None,
-    season_length: int | None,
-    min_length: int,
-    what: str,
-) -> _Prepared:
-    """Validate a long frame and transform each series (raises SeriesError)."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"{what} must be a pandas DataFrame with columns unique_id, ds, y; "
-            f"got {type(data).__name__}."
-        )
-    extra = [c for c in data.columns if c not in _COLUMNS]
-    if extra:
-        raise ValueError(
-            f"{what} has columns {extra} besides unique_id, ds, y; exogenous and "
-            "static columns are not supported yet by GlobalForecaster: drop them."
-        )
-    if "unique_id" in data.columns and len(data):
-        if data["unique_id"].isna().any():
-            raise ValueError("the id column 'unique_id' has missing values.")
-        _check_ids(data)
-    if len(data) == 0:
-        raise ValueError(f"{what} has no rows.")
-    split = _split_frame(data, *_COLUMNS, exog_cols=[], freq=None)
-    if split.failures:
-        _, uid, message = split.failures[0]
-        more = len(split.failures) - 1
-        raise SeriesError(
-            uid, message + (f" ({more} more series fail too)" if more else "")
-        )
-    prepared = _Prepared([], [], [], [], np.zeros(0, bool), np.zeros(0), np.zeros(0))
-    logged, scale, season = [], [], []
-    for s in split.series:
-        values = s.y.to_numpy(dtype=np.float64)
-        if values.size < min_length:
-            raise SeriesError(
-                s.unique_id,
-                f"{values.size} values are too short for any training window: "
-                f"a series needs at least horizon + 1 = {min_length} values (it is "
-                "left-padded with its first value up to lookback + horizon + 1).",
-            )
-        if transform == "log" and not np.all(values > 0):
-            raise SeriesError(
-                s.unique_id,
-                "transform='log' needs strictly positive values; the series has "
-                f"{int(np.sum(values <= 0))} value(s) <= 0. Use transform='auto' "
-                "(such a series then goes without the log).",
-            )
-        z, lg, sc = series_transform(values, transform)
-        if season_length is None:
-            try:
-                m = infer_season_length(s.y.index)
-            except (TypeError, ValueError):
-                m = 1
-        else:
-            m = season_length
-        prepared.ids.append(s.unique_id)
-        prepared.index.append(s.y.index)
-        prepared.y.append(values)
-        prepared.z.append(z)
-        logged.append(lg)
-        scale.append(sc)
-        season.append(m)
-    prepared.logged = np.array(logged, dtype=bool)
-    prepared.scale = np.array(scale)
-    prepared.season = np.array(season, dtype=np.int64)
-    return prepared
-
-
-def _last_inputs(p: _Prepared, lookback: int) -> tuple[np.ndarray, np.ndarray]:
-    """The normalised last window of inputs of each series, and its level."""
-    X = np.empty((len(p.z), lookback))
+def _last_inputs(
+    p: PreparedPanel,
+    lookback: int,
+    horizon: int,
+    exog: tuple[list[np.ndarray], list[np.ndarray] | None],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each series' last window of inputs (as :func:`build_windows` lays a
+    window out) and its level; ``exog`` from :meth:`PreparedPanel.scaled_exog`,
+    with the future values."""
+    k, d = p.n_exog, p.static.shape[1]
+    width = lookback + horizon
+    X = np.empty((len(p.z), lookback + k * width + d))
     level = np.empty(len(p.z))
+    history, future = exog
     for i, z in enumerate(p.z):
         w = pad_left(z, lookback)[-lookback:][None, :]
         x, _, lv = normalize_windows(w, lookback, p.season[i])
-        X[i], level[i] = x[0], lv[0]
+        X[i, :lookback], level[i] = x[0], lv[0]
+        for j in range(k):
+            col = lookback + j * width
+            X[i, col : col + lookback] = pad_left(history[i][:, j], lookback)[
+                -lookback:
+            ]
+            X[i, col + lookback : col + width] = future[i][:horizon, j]
+        if d:
+            X[i, X.shape[1] - d :] = p.static[i]
     return X, level
 
 
-def _inverse(z: np.ndarray, p: _Prepared, i: int) -> np.ndarray:
+def _inverse(z: np.ndarray, p: PreparedPanel, i: int) -> np.ndarray:
     """Series ``i``'s forecast in its units; a constant series its constant."""
     if np.ptp(p.y[i]) == 0:
         return np.full(z.shape, p.y[i][-1])
     return inverse_series_transform(z, p.logged[i], p.scale[i])
 
 
+def _fit_member(regressor: Any, X: np.ndarray, Y: np.ndarray) -> Any:
+    return regressor.fit(X, Y)
+
+
+def _fit_member_on_series(
+    regressor: Any, series: list[np.ndarray], lookback: int, horizon: int, kw: dict
+) -> tuple[Any, int]:
+    """Build the windows where the member trains (a worker), then fit."""
+    X, Y, _, _ = build_windows(series, lookback, horizon, **kw)
+    return regressor.fit(X, Y), len(X)
+
+
 # ---------------------------------------------------------------------------
 # The estimator
 # ---------------------------------------------------------------------------
-
-
-def _fit_member(regressor: Any, X: np.ndarray, Y: np.ndarray) -> Any:
-    return regressor.fit(X, Y)
 
 
 class GlobalForecaster(BaseEstimator):
@@ -725,6 +372,7 @@ class GlobalForecaster(BaseEstimator):
         ],
         "random_state": ["random_state"],
         "n_jobs": [numbers.Integral, None],
+        "backend": [str, None],
     }
 
     def __init__(
@@ -738,6 +386,7 @@ class GlobalForecaster(BaseEstimator):
         max_windows_per_series: int | None = None,
         random_state: Any = None,
         n_jobs: int | None = None,
+        backend: str | None = None,
     ) -> None:
         self.horizon = horizon
         self.lookback = lookback
@@ -748,6 +397,7 @@ class GlobalForecaster(BaseEstimator):
         self.max_windows_per_series = max_windows_per_series
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.backend = backend
 
     # ------------------------------------------------------------ helpers
     def _multiples(self) -> list[float]:
@@ -780,39 +430,58 @@ class GlobalForecaster(BaseEstimator):
             members.append(member)
         return members
 
-    def _train(self, p: _Prepared, lookbacks: list[int]) -> tuple[list, dict]:
-        members = self._members()
-        jobs, n_windows = [], {}
-        for k, L in enumerate(lookbacks):
-            X, Y, _, _ = build_windows(
-                p.z, L, self.horizon, p.season, self.max_windows_per_series
-            )
-            n_windows[L] = len(X)
-            for j in range(self.n_models):
-                jobs.append((members[k * self.n_models + j], X, Y))
-        if self.n_jobs in (None, 1):
-            models = [_fit_member(*job) for job in jobs]
-        else:
-            from joblib import Parallel, delayed
+    def _window_options(self, p: PreparedPanel) -> dict:
+        """The keyword arguments of :func:`build_windows` for panel ``p``."""
+        history, _ = p.scaled_exog()
+        return {
+            "level_lengths": p.season,
+            "max_windows_per_series": self.max_windows_per_series,
+            "exog": history or None,
+            "static": p.static if p.static.shape[1] else None,
+        }
 
-            models = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_member)(*job) for job in jobs
+    def _train(self, p: PreparedPanel, lookbacks: list[int]) -> tuple[list, dict]:
+        members = self._members()
+        kw = self._window_options(p)
+        n_windows: dict = {}
+        if self.n_jobs in (None, 1) and self.backend is None:
+            models = []
+            for k, L in enumerate(lookbacks):
+                X, Y, _, _ = build_windows(p.z, L, self.horizon, **kw)
+                n_windows[L] = len(X)
+                for j in range(self.n_models):
+                    models.append(_fit_member(members[k * self.n_models + j], X, Y))
+            return models, n_windows
+        # Parallel: each task gets the (small) series and builds its windows.
+        from joblib import Parallel, delayed
+
+        tasks = [
+            (members[k * self.n_models + j], p.z, L, self.horizon, kw)
+            for k, L in enumerate(lookbacks)
+            for j in range(self.n_models)
+        ]
+        with _backend_context(self.backend):
+            out = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_member_on_series)(*task) for task in tasks
             )
-        return models, n_windows
+        for (_, _, L, _, _), (_, n) in zip(tasks, out, strict=True):
+            n_windows[L] = n
+        return [model for model, _ in out], n_windows
 
     def _member_forecasts(
-        self, models: list, lookbacks: list[int], p: _Prepared
+        self, models: list, lookbacks: list[int], p: PreparedPanel
     ) -> np.ndarray:
         """Member forecasts in the transformed space, (members, series, horizon)."""
         out = np.empty((len(models), len(p.z), self.horizon))
+        exog = p.scaled_exog()
+        inputs = {L: _last_inputs(p, L, self.horizon, exog) for L in set(lookbacks)}
         for k, model in enumerate(models):
-            L = lookbacks[k // self.n_models]
-            X, level = _last_inputs(p, L)
+            X, level = inputs[lookbacks[k // self.n_models]]
             pred = np.asarray(model.predict(X)).reshape(len(X), -1)
             out[k] = denormalize(pred, level)
         return out
 
-    def _combine(self, Z: np.ndarray, p: _Prepared) -> tuple[np.ndarray, dict]:
+    def _combine(self, Z: np.ndarray, p: PreparedPanel) -> tuple[np.ndarray, dict]:
         """Median of plausible members per series (transformed space), drops."""
         combined = np.empty(Z.shape[1:])
         dropped: dict = {}
@@ -847,7 +516,7 @@ class GlobalForecaster(BaseEstimator):
                 f"{dropped[ids[0]]}; a series with every member dropped gets its "
                 "last value. See dropped_members_.",
                 ImplausibleMemberWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     def _check_h(self, h: Any) -> int:
@@ -863,7 +532,7 @@ class GlobalForecaster(BaseEstimator):
             )
         return int(h)
 
-    def _frame(self, p: _Prepared, values: dict[str, np.ndarray], h: int):
+    def _frame(self, p: PreparedPanel, values: dict[str, np.ndarray], h: int):
         indexes = [future_index(ix, h) for ix in p.index]
         ids = np.repeat(np.array(p.ids, dtype=object), h)
         times = indexes[0].append(indexes[1:]) if len(indexes) > 1 else indexes[0]
@@ -872,16 +541,47 @@ class GlobalForecaster(BaseEstimator):
             frame[name] = v[:, :h].ravel()
         return frame
 
+    def _prepare_fit(
+        self, data: Any, static_features: Any
+    ) -> tuple[PreparedPanel, StaticEncoder, list[str], list[str]]:
+        """Checked panel of a training frame, its static encoder and columns."""
+        check_frame(data, "data")
+        static_cols = check_static_features(static_features, data)
+        exog_cols = [c for c in data.columns if c not in (*COLUMNS, *static_cols)]
+        p, statics = prepare(
+            data,
+            self.transform,
+            self.season_length,
+            self.horizon + 1,
+            "data",
+            exog_cols,
+            static_cols,
+        )
+        encoder = StaticEncoder().fit(statics)
+        p.static = encoder.transform(statics)
+        return p, encoder, exog_cols, static_cols
+
     # ------------------------------------------------------------ public
-    def fit(self, data: pd.DataFrame) -> GlobalForecaster:
+    def fit(
+        self, data: pd.DataFrame, static_features: Sequence[str] | None = None
+    ) -> GlobalForecaster:
         """Train the ensemble on every window of every series of ``data``.
 
         Parameters
         ----------
-        data : DataFrame with columns unique_id, ds, y
+        data : DataFrame with columns unique_id, ds, y, and optional others
             ``ds`` datetimes (each series regular, its frequency inferred;
             series may differ in frequency and length) or evenly spaced
-            integers. Not modified.
+            integers. Columns named in ``static_features`` are static; every
+            other column is a dynamic exogenous regressor (numeric, no NaN),
+            whose future values :meth:`predict` then needs in ``X_df``. Not
+            modified.
+        static_features : list of str, optional
+            Columns with one value per series (checked), fed to the network
+            in every window of the series: numeric ones standardised across
+            the series, the others one-hot encoded. Unlike mlforecast, where
+            None makes every extra column static, None here means no static
+            columns.
 
         Returns
         -------
@@ -896,10 +596,18 @@ class GlobalForecaster(BaseEstimator):
         ...                      "y": np.arange(1.0, 11.0)})
         >>> GlobalForecaster(horizon=2, regressor=Ridge()).fit(data).lookbacks_
         [3, 4, 6]
+
+        With a dynamic exogenous column and a static one:
+
+        >>> data = data.assign(price=np.r_[1.0, 2.0] .repeat(5), shop="north")
+        >>> f = GlobalForecaster(horizon=2, regressor=Ridge())
+        >>> f = f.fit(data, static_features=["shop"])
+        >>> f.exog_features_, f.static_features_
+        (['price'], ['shop'])
         """
         self._validate_params()
         self._multiples()
-        p = _prepare(data, self.transform, self.season_length, self.horizon + 1, "data")
+        p, encoder, exog_cols, static_cols = self._prepare_fit(data, static_features)
         lookbacks = self._lookbacks(p.season)
         models, n_windows = self._train(p, lookbacks)
         self.models_ = models
@@ -907,23 +615,61 @@ class GlobalForecaster(BaseEstimator):
         self._lookback_list = lookbacks
         self.n_windows_ = n_windows
         self.ids_ = list(p.ids)
+        self.exog_features_ = exog_cols
+        self.static_features_ = static_cols
+        self.static_inputs_ = list(encoder.names_)
+        self._static_encoder = encoder
         self._prepared = p
+        if hasattr(self, "calibration_errors_"):
+            del self.calibration_errors_
+        if exog_cols:  # forecasts need the future values (predict's X_df)
+            self._forecast_z, self.dropped_members_ = None, {}
+            return self
         Z = self._member_forecasts(models, lookbacks, p)
         self._forecast_z, self.dropped_members_ = self._combine(Z, p)
         self._warn_dropped(self.dropped_members_)
         return self
 
-    def _forecast(self, new_data: Any) -> tuple[_Prepared, np.ndarray]:
+    def _forecast(self, new_data: Any, X_df: Any) -> tuple[PreparedPanel, np.ndarray]:
+        cols = self.exog_features_
+        if not cols and X_df is not None:
+            raise ValueError(
+                "X_df holds future values of dynamic exogenous columns, and the "
+                "model was fitted without any; leave X_df out."
+            )
+        if cols and X_df is None:
+            raise ValueError(
+                f"the model was fitted with the dynamic exogenous columns {cols}: "
+                f"pass their future values as X_df (columns unique_id, ds, "
+                f"{', '.join(map(str, cols))}; the {self.horizon} dates after the "
+                "end of every series)."
+            )
         if new_data is None:
-            return self._prepared, self._forecast_z
-        p = _prepare(new_data, self.transform, self.season_length, 1, "new_data")
+            if not cols:
+                return self._prepared, self._forecast_z
+            p = self._prepared
+        else:
+            p, statics = prepare(
+                new_data,
+                self.transform,
+                self.season_length,
+                1,
+                "new_data",
+                cols,
+                self.static_features_,
+            )
+            p.static = self._static_encoder.transform(statics)
+        if cols:
+            p = replace(p, future=future_exog(X_df, p, self.horizon, cols))
         Z = self._member_forecasts(self.models_, self._lookback_list, p)
         combined, dropped = self._combine(Z, p)
         self.dropped_members_ = dropped
         self._warn_dropped(dropped)
         return p, combined
 
-    def predict(self, h: int | None = None, new_data: Any = None) -> pd.DataFrame:
+    def predict(
+        self, h: int | None = None, new_data: Any = None, X_df: Any = None
+    ) -> pd.DataFrame:
         """Forecasts of every series, in long format.
 
         Parameters
@@ -934,7 +680,19 @@ class GlobalForecaster(BaseEstimator):
             Forecast these series from their own history instead of the
             training series (they need not have been seen in training).
             Series shorter than the lookback are left-padded with their
-            first value.
+            first value. With exogenous or static columns in training it
+            needs the same columns: the dynamic ones over its history
+            (standardised by its own history), the static ones encoded as in
+            training (an unseen category raises).
+        X_df : DataFrame with columns unique_id, ds and the dynamic exogenous columns
+            Required when the model was fitted with dynamic exogenous
+            columns (mlforecast's name): their values at the ``horizon``
+            dates after the end of every series forecast (the training
+            series, or those of ``new_data``). The network takes all
+            ``horizon`` future values as inputs, so ``X_df`` needs them even
+            when ``h`` is smaller. Rows of other series or dates are
+            ignored; a missing date, repeated date, NaN or infinite value
+            raises a ValueError naming the series. Not modified.
 
         Returns
         -------
@@ -956,9 +714,23 @@ class GlobalForecaster(BaseEstimator):
         ...                     "y": 3.0 ** np.arange(7)})
         >>> f.predict(new_data=new).round({"forecast": 6}).values.tolist()
         [['z', 7, 2187.0], ['z', 8, 6561.0]]
+
+        With a dynamic exogenous column, its future values go in ``X_df``:
+
+        >>> rng = np.random.default_rng(0)
+        >>> x = rng.normal(size=24)
+        >>> data = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 12),
+        ...                      "ds": np.tile(np.arange(12), 2),
+        ...                      "y": 10 + x, "x": x})
+        >>> f = GlobalForecaster(horizon=2, lookback=1, transform=None,
+        ...                      regressor=LinearRegression()).fit(data)
+        >>> X_df = pd.DataFrame({"unique_id": ["a", "a", "b", "b"],
+        ...                      "ds": [12, 13, 12, 13], "x": [0.5, -1.0, 0.0, 2.0]})
+        >>> f.predict(X_df=X_df).shape
+        (4, 3)
         """
         h = self._check_h(h)
-        p, Z = self._forecast(new_data)
+        p, Z = self._forecast(new_data, X_df)
         values = np.vstack([_inverse(Z[i], p, i) for i in range(len(p.ids))])
         return self._frame(p, {"forecast": values}, h)
 
@@ -968,30 +740,14 @@ class GlobalForecaster(BaseEstimator):
             return self.calibration_errors_
         p, H = self._prepared, self.horizon
         keep = [i for i, y in enumerate(p.y) if y.size >= H + 1]
-        sub = _Prepared(
-            [p.ids[i] for i in keep],
-            [p.index[i] for i in keep],
-            [p.y[i][:-H] for i in keep],
-            [p.z[i][:-H] for i in keep],
-            p.logged[keep],
-            p.scale[keep],
-            p.season[keep],
-        )
+        sub = p.subset(keep, cut=H)  # the cut exogenous values become the future
         trainable = [i for i, y in enumerate(sub.y) if y.size >= H + 1]
         if not trainable:
             raise ValueError(
                 "no series is long enough (2 * horizon + 1 values) to hold out "
                 "its final window for calibration."
             )
-        train = _Prepared(
-            [sub.ids[i] for i in trainable],
-            [sub.index[i] for i in trainable],
-            [sub.y[i] for i in trainable],
-            [sub.z[i] for i in trainable],
-            sub.logged[trainable],
-            sub.scale[trainable],
-            sub.season[trainable],
-        )
+        train = sub.subset(trainable)
         models, _ = self._train(train, self._lookback_list)
         Z = self._member_forecasts(models, self._lookback_list, sub)
         combined, _ = self._combine(Z, sub)
@@ -1000,7 +756,11 @@ class GlobalForecaster(BaseEstimator):
         return self.calibration_errors_
 
     def predict_interval(
-        self, h: int | None = None, coverage: float = 0.9, new_data: Any = None
+        self,
+        h: int | None = None,
+        coverage: float = 0.9,
+        new_data: Any = None,
+        X_df: Any = None,
     ) -> pd.DataFrame:
         """Forecasts with split-conformal intervals, in long format.
 
@@ -1008,13 +768,15 @@ class GlobalForecaster(BaseEstimator):
         ``calibration_errors_``): the final ``horizon`` values of every
         training series are held out, a second ensemble with the same
         settings and seeds is trained on the rest, and each series' held-out
-        block is forecast. The errors ``actual - forecast`` are taken in the
-        transformed space (log, or values divided by the series' mean
-        absolute value), where series of any level are comparable. The
-        half-width at step ``j`` is their conformal quantile over the ``K``
-        series (:func:`bpforecast.forecasting.intervals.conformal_half_width`:
-        the ``ceil((K + 1) coverage) / K`` quantile of the absolute errors),
-        and the interval is the forecast +- it, transformed back (for logged
+        block is forecast (with dynamic exogenous columns, from their
+        observed values over the held-out block). The errors ``actual -
+        forecast`` are taken in the transformed space (log, or values divided
+        by the series' mean absolute value), where series of any level are
+        comparable. The half-width at step ``j`` is their conformal quantile
+        over the ``K`` series
+        (:func:`bpforecast.forecasting.intervals.conformal_half_width`: the
+        ``ceil((K + 1) coverage) / K`` quantile of the absolute errors), and
+        the interval is the forecast +- it, transformed back (for logged
         series multiplicative: ``forecast * exp(+-q)``). Coverage is over
         series, valid when the series are exchangeable.
 
@@ -1025,6 +787,8 @@ class GlobalForecaster(BaseEstimator):
         coverage : float in (0, 1), default=0.9
         new_data : DataFrame, optional
             As in :meth:`predict`.
+        X_df : DataFrame, optional
+            As in :meth:`predict` (required with dynamic exogenous columns).
 
         Returns
         -------
@@ -1048,7 +812,7 @@ class GlobalForecaster(BaseEstimator):
         if not 0 < coverage < 1:
             raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
         q = conformal_half_width(self._calibration(), coverage)
-        p, Z = self._forecast(new_data)
+        p, Z = self._forecast(new_data, X_df)
         values = {"forecast": [], "lower": [], "upper": []}
         for i in range(len(p.ids)):
             lg, sc = p.logged[i], p.scale[i]
@@ -1057,18 +821,33 @@ class GlobalForecaster(BaseEstimator):
             values["upper"].append(inverse_series_transform(Z[i] + q, lg, sc))
         return self._frame(p, {k: np.vstack(v) for k, v in values.items()}, h)
 
-    def create_train_X_y(self, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def create_train_X_y(
+        self, data: pd.DataFrame, static_features: Sequence[str] | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The training windows the network sees, for the first lookback.
+
+        What :meth:`fit` with the same arguments trains its first members
+        on; the model need not be fitted.
 
         Parameters
         ----------
-        data : DataFrame with columns unique_id, ds, y
+        data : DataFrame with columns unique_id, ds, y, and optional others
+            As in :meth:`fit`.
+        static_features : list of str, optional
+            As in :meth:`fit`.
 
         Returns
         -------
-        X : DataFrame with columns ``lag_L ... lag_1``
-            Normalised inputs (``lag_k``: ``k`` steps before the first
-            target), indexed by (unique_id, ds of the first target).
+        X : DataFrame
+            Indexed by (unique_id, ds of the first target). Columns, in
+            order (:func:`~bpforecast.forecasting.global_windows.window_columns`):
+            ``lag_L ... lag_1``, the normalised values (``lag_k``: ``k``
+            steps before the first target); for each dynamic exogenous
+            column ``c``, ``c_lag_L ... c_lag_1`` and ``c_step_1 ...
+            c_step_h``, its values standardised per series at the same
+            times and at the target steps; then the static inputs (a numeric
+            static column by its name, standardised across series; a
+            one-hot category as ``column_value``).
         Y : DataFrame with columns ``step_1 ... step_h``
             Normalised targets, same index.
 
@@ -1082,17 +861,23 @@ class GlobalForecaster(BaseEstimator):
         ...                         ).create_train_X_y(data)
         >>> X.columns.tolist(), Y.index[0] == ("a", 2), round(float(Y.iloc[0, 0]), 3)
         (['lag_2', 'lag_1'], True, 0.333)
+        >>> data = data.assign(x=[0.0, 1.0, 0.0, 1.0, 0.0], kind="k")
+        >>> X, _ = GlobalForecaster(horizon=1, lookback=2, transform=None
+        ...                         ).create_train_X_y(data, static_features=["kind"])
+        >>> X.columns.tolist()
+        ['lag_2', 'lag_1', 'x_lag_2', 'x_lag_1', 'x_step_1', 'kind_k']
         """
         self._validate_params()
-        p = _prepare(data, self.transform, self.season_length, self.horizon + 1, "data")
+        p, encoder, exog_cols, _ = self._prepare_fit(data, static_features)
         L = self._lookbacks(p.season)[0]
         X, Y, owner, first = build_windows(
-            p.z, L, self.horizon, p.season, self.max_windows_per_series
+            p.z, L, self.horizon, **self._window_options(p)
         )
         ids = np.array(p.ids, dtype=object)[owner]
         times = [p.index[o][t] for o, t in zip(owner, first, strict=True)]
         index = pd.MultiIndex.from_arrays([ids, times], names=["unique_id", "ds"])
-        Xf = pd.DataFrame(X, index=index, columns=[f"lag_{k}" for k in range(L, 0, -1)])
+        columns = window_columns(L, self.horizon, exog_cols, encoder.names_)
+        Xf = pd.DataFrame(X, index=index, columns=columns)
         Yf = pd.DataFrame(
             Y, index=index, columns=[f"step_{j}" for j in range(1, self.horizon + 1)]
         )
