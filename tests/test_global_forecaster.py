@@ -573,3 +573,77 @@ def test_default_regressor_refuses_jacobian_solvers_naming_the_size(solver):
         default_global_regressor(solver=solver)
     with pytest.raises(ValueError, match="solver must be one of"):
         default_global_regressor(solver="adam")
+
+
+# ------------------------------------------------------------------ Dask
+class WorkerRidge(Ridge):
+    """Ridge that records whether it was fitted in a Dask worker."""
+
+    def fit(self, X, y, sample_weight=None):
+        from distributed import get_worker
+
+        try:
+            get_worker()
+            self.in_dask_worker_ = True
+        except ValueError:
+            self.in_dask_worker_ = False
+        return super().fit(X, y, sample_weight)
+
+
+def dask_panel():
+    rng = np.random.default_rng(11)
+    t = np.arange(48)
+    return pd.concat(
+        pd.DataFrame(
+            {
+                "unique_id": f"s{i}",
+                "ds": pd.date_range("2000-01-01", periods=48, freq="MS"),
+                "y": (10 + i) * (1 + 0.3 * np.sin(2 * np.pi * t / 12))
+                + rng.normal(0, 0.1, 48),
+                "x": rng.normal(size=48),
+                "group": "g1" if i < 2 else "g2",
+            }
+        )
+        for i in range(4)
+    )
+
+
+def test_dask_backend_equals_one_job_exactly():
+    distributed = pytest.importorskip("distributed")
+    data = dask_panel()
+    hist, future = data[data.ds < "2003-07-01"], data[data.ds >= "2003-07-01"]
+    X_df = future[["unique_id", "ds", "x"]]
+    kwargs = {"horizon": 6, "lookback": (1.5, 2), "n_models": 2, "random_state": 0}
+    one = GlobalForecaster(**kwargs).fit(hist, static_features=["group"])
+    with distributed.Client(
+        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+    ):
+        # the default network (mini-batch traingdx), bit for bit
+        dask = GlobalForecaster(**kwargs, backend="dask")
+        dask.fit(hist, static_features=["group"])
+        # the members really go to the cluster
+        spy = GlobalForecaster(horizon=6, regressor=WorkerRidge(), backend="dask")
+        spy.fit(hist.drop(columns=["x", "group"]))
+    assert len(dask.models_) == 4 and dask.n_windows_ == one.n_windows_
+    np.testing.assert_array_equal(
+        dask.predict(X_df=X_df).forecast, one.predict(X_df=X_df).forecast
+    )
+    assert all(m.in_dask_worker_ for m in spy.models_)
+    local = GlobalForecaster(horizon=6, regressor=WorkerRidge())
+    assert not local.fit(hist.drop(columns=["x", "group"])).models_[0].in_dask_worker_
+
+
+def test_dask_backend_without_client_and_bad_backend():
+    distributed = pytest.importorskip("distributed")
+    try:
+        distributed.get_client()
+    except ValueError:
+        pass
+    else:  # pragma: no cover - a client left over by another test
+        pytest.skip("a dask client is active")
+    with pytest.raises(ValueError, match="no(ne)?.*Client"):
+        GlobalForecaster(horizon=2, regressor=Ridge(), backend="dask").fit(good_panel())
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="backend"):
+        GlobalForecaster(horizon=2, regressor=Ridge(), backend=3).fit(good_panel())
