@@ -56,7 +56,11 @@ from .datasets import list_datasets, load_dataset
 from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.baselines import ETS, SeasonalNaive, Theta, infer_season_length
 from .forecasting.forecaster import MIN_WINDOWS, BPForecaster, default_regressor
-from .forecasting.global_model import GlobalForecaster
+from .forecasting.global_model import (
+    JACOBIAN_SOLVERS,
+    GlobalForecaster,
+    default_global_regressor,
+)
 from .forecasting.multiseries import SeriesError, SkippedSeriesWarning, forecast_many
 from .forecasting.series import future_index
 from .forecasting.windowing import normalize_lags
@@ -271,7 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="traingdx",
         help="training function of the networks (default: %(default)s); "
         "trainbr trains on all windows with Bayesian regularisation instead of "
-        "early stopping",
+        "early stopping. With --global: traingd* keep mini-batches of 256 "
+        "windows, trainscg and trainrp train full batch, trainlm and trainbr "
+        "are refused (their Jacobian grows with windows x horizon x weights)",
     )
     group.add_argument(
         "--exog-columns",
@@ -603,7 +609,14 @@ def _check_many_options(args: argparse.Namespace) -> None:
     unused = [
         (args.lags != "auto", "--lags", "it chooses its lookbacks itself"),
         (args.strategy != "recursive", "--strategy", "it forecasts all steps at once"),
-        (args.solver != "traingdx", "--solver", "it trains mini-batch traingdx"),
+        (
+            args.solver in JACOBIAN_SOLVERS,
+            f"--solver {args.solver}",
+            "every epoch would build a Jacobian of (windows x horizon) rows by "
+            "(weights) columns, e.g. 10^5 windows x 12 steps x ~2,000 weights = "
+            "2.5e9 values, 20 GB; use --solver trainscg (full batch) or traingdx "
+            "(mini-batches)",
+        ),
     ]
     for given, option, why in unused:
         if given:
@@ -699,9 +712,16 @@ _MORE_FAIL = re.compile(r" \(\d+ more series fail too\)$")
 def _forecast_global(
     args: argparse.Namespace, panel: LoadedPanel, notes: _Notes
 ) -> tuple[pd.DataFrame, dict, list, GlobalForecaster]:
-    """One GlobalForecaster for all series; bad series dropped when skipping."""
+    """One GlobalForecaster for all series; bad series dropped when skipping.
+
+    ``--solver`` picks the training function of its default network
+    (:func:`default_global_regressor`); traingdx keeps the default.
+    """
+    solver = getattr(args, "solver", "traingdx")
+    network = None if solver == "traingdx" else default_global_regressor(solver=solver)
     model = GlobalForecaster(
         horizon=args.horizon,
+        regressor=network,
         season_length=args.season_length,
         n_models=_n_models(args),
         random_state=args.seed,
@@ -790,9 +810,12 @@ def _run_forecast_many(args: argparse.Namespace, panel: LoadedPanel) -> int:
     start = time.perf_counter()
     if args.global_model:
         table, failures, no_intervals, model = _forecast_global(args, panel, notes)
+        rule = default_global_regressor(solver=args.solver)
+        batches = "full batch" if rule.batch_size is None else "mini-batches"
         what = (
             f"GlobalForecaster, {len(model.lookbacks_)} networks "
-            f"(lookbacks {', '.join(str(v) for v in model.lookbacks_)})"
+            f"(lookbacks {', '.join(str(v) for v in model.lookbacks_)}), "
+            f"{args.solver} {batches}"
             if hasattr(model, "lookbacks_")
             else "GlobalForecaster"
         )

@@ -409,3 +409,51 @@ def test_future_exog_is_refused_for_many_series(tmp_path, capsys):
         str(path),
     )
     assert rc == 2 and "bpforecast: error:" in err
+
+
+@pytest.mark.parametrize(
+    "solver,batch_size", [("trainscg", None), ("trainrp", None), ("traingdm", 256)]
+)
+def test_global_passes_the_solver_to_its_networks(
+    tmp_path, capsys, monkeypatch, solver, batch_size
+):
+    from bpforecast.forecasting.global_model import GlobalForecaster
+
+    fitted = []
+    original = GlobalForecaster.fit
+
+    def spy(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        fitted.append(self)
+        return result
+
+    monkeypatch.setattr(GlobalForecaster, "fit", spy)
+    path = _write(tmp_path, _long_frame())
+    out_csv = tmp_path / "fc.csv"
+    rc, out, err = _run(
+        capsys, "forecast", str(path), "--horizon", "3", "--global", "--solver",
+        solver, "-o", str(out_csv), *FAST,
+    )  # fmt: skip
+    assert rc == 0, err
+    kind = "full batch" if batch_size is None else "mini-batches"
+    assert f"{solver} {kind}" in out
+    members = fitted[0].models_
+    assert len(members) == 3  # one per lookback
+    for m in members:
+        assert (m.solver, m.batch_size, m.hidden_layer_sizes) == (
+            solver,
+            batch_size,
+            (32, 32),
+        )
+        assert m.n_iter_ >= 1
+    _check_table(pd.read_csv(out_csv), SERIES, 3)
+
+
+@pytest.mark.parametrize("solver", ["trainlm", "trainbr"])
+def test_global_refuses_jacobian_solvers_naming_the_size(tmp_path, capsys, solver):
+    path = _write(tmp_path, _long_frame())
+    rc, _, err = _run(
+        capsys, "forecast", str(path), "--horizon", "2", "--global", "--solver", solver
+    )
+    _error(rc, err, f"--solver {solver}", "does not apply to --global", "Jacobian",
+           "20 GB", "trainscg")  # fmt: skip
