@@ -32,7 +32,14 @@ from .global_windows import exog_scaling, series_transform
 from .multiseries import SeriesError, _split_frame
 from .series import future_index, infer_season_length
 
-__all__ = ["PreparedPanel", "StaticEncoder", "future_exog", "prepare"]
+__all__ = [
+    "PreparedPanel",
+    "StaticEncoder",
+    "check_frame",
+    "check_static_features",
+    "future_exog",
+    "prepare",
+]
 
 COLUMNS = ("unique_id", "ds", "y")
 
@@ -41,10 +48,23 @@ COLUMNS = ("unique_id", "ds", "y")
 class PreparedPanel:
     """The checked series of one long frame, as arrays (in order of appearance).
 
-    ``exog`` holds each series' raw dynamic exogenous history, shape
-    ``(n, k)`` (``k = 0`` without); ``static`` the encoded static inputs, one
-    row per series (``d = 0`` columns without); ``future`` the raw future
-    exogenous values of each series, shape ``(horizon, k)``, when known.
+    ``y`` holds each series' values, ``z`` their transformed version
+    (:func:`~bpforecast.forecasting.global_windows.series_transform`, with
+    ``logged`` and ``scale``), ``season`` the season lengths; ``exog`` each
+    series' raw dynamic exogenous history, shape ``(n, k)`` (an empty list
+    without); ``static`` the encoded static inputs, one row per series
+    (``d = 0`` columns without); ``future`` the raw future exogenous values
+    of each series, shape ``(horizon, k)``, when known.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bpforecast.forecasting.global_inputs import prepare
+    >>> data = pd.DataFrame({"unique_id": ["a"] * 4, "ds": range(4),
+    ...                      "y": [1.0, 2.0, 4.0, 8.0]})
+    >>> panel, _ = prepare(data, "auto", None, 2, "data")
+    >>> panel.ids, panel.logged.tolist(), panel.n_exog
+    (['a'], [True], 0)
     """
 
     ids: list[Hashable]
@@ -60,12 +80,25 @@ class PreparedPanel:
 
     @property
     def n_exog(self) -> int:
+        """The number of dynamic exogenous columns (0 without)."""
         return self.exog[0].shape[1] if self.exog else 0
 
     def subset(self, keep: Sequence[int], cut: int = 0) -> PreparedPanel:
         """The series at ``keep``, without their last ``cut`` values.
 
-        With ``cut > 0`` the cut exogenous values become ``future``.
+        With ``cut > 0`` the cut exogenous values become ``future`` (the
+        held-out block of a calibration).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from bpforecast.forecasting.global_inputs import prepare
+        >>> data = pd.DataFrame({"unique_id": ["a"] * 4, "ds": range(4),
+        ...                      "y": [1.0, 2.0, 3.0, 4.0], "x": [5.0, 6, 7, 8]})
+        >>> panel, _ = prepare(data, None, 1, 2, "data", exog_cols=["x"])
+        >>> held = panel.subset([0], cut=1)
+        >>> held.y[0].tolist(), held.future[0].tolist()
+        ([1.0, 2.0, 3.0], [[8.0]])
         """
         keep = list(keep)
 
@@ -90,7 +123,26 @@ class PreparedPanel:
         )
 
     def scaled_exog(self) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
-        """Histories and futures standardised per series (:func:`exog_scaling`)."""
+        """Histories and futures standardised per series (:func:`exog_scaling`).
+
+        Returns
+        -------
+        history : list of ndarray
+            Empty without exogenous columns.
+        future : list of ndarray or None
+            None when ``future`` is not set.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from bpforecast.forecasting.global_inputs import prepare
+        >>> data = pd.DataFrame({"unique_id": ["a"] * 3, "ds": range(3),
+        ...                      "y": [1.0, 2.0, 3.0], "x": [1.0, 2.0, 3.0]})
+        >>> panel, _ = prepare(data, None, 1, 2, "data", exog_cols=["x"])
+        >>> history, future = panel.scaled_exog()
+        >>> history[0].ravel().round(3).tolist(), future
+        ([-1.225, 0.0, 1.225], None)
+        """
         if not self.n_exog:
             return [], None
         history, future = [], [] if self.future is not None else None
@@ -107,7 +159,7 @@ class PreparedPanel:
 # ---------------------------------------------------------------------------
 
 
-def check_ids(data: pd.DataFrame) -> None:
+def _check_ids(data: pd.DataFrame) -> None:
     """Ids must be all strings or all integers (not floats, bools, tuples...)."""
     ids = data["unique_id"]
     dtype = ids.dtype
@@ -135,7 +187,19 @@ def check_ids(data: pd.DataFrame) -> None:
 
 
 def check_static_features(static_features: Any, data: pd.DataFrame) -> list[str]:
-    """``static_features`` as a list of column names of ``data`` (checked)."""
+    """``static_features`` as a list of column names of ``data`` (checked).
+
+    Raises a TypeError for a bare string and a ValueError for unique_id,
+    ds or y, a repeated name or a name that is not a column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bpforecast.forecasting.global_inputs import check_static_features
+    >>> data = pd.DataFrame(columns=["unique_id", "ds", "y", "region"])
+    >>> check_static_features(("region",), data), check_static_features(None, data)
+    (['region'], [])
+    """
     if static_features is None:
         return []
     if isinstance(static_features, str):
@@ -168,7 +232,7 @@ def _is_number_column(values: pd.Series) -> bool:
     )
 
 
-def check_dynamic_columns(
+def _check_dynamic_columns(
     data: pd.DataFrame, columns: Sequence[str], what: str
 ) -> None:
     """Dynamic exogenous columns must be numeric (bool counts as 0/1)."""
@@ -197,7 +261,7 @@ def _as_float_columns(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFram
     return data.assign(**{c: data[c].astype(np.float64) for c in bools})
 
 
-def check_dynamic_varies(split_series: list, columns: Sequence[str]) -> None:
+def _check_dynamic_varies(split_series: list, columns: Sequence[str]) -> None:
     """Refuse a dynamic column that is constant within every series."""
     for j, c in enumerate(columns):
         if all(np.ptp(s.exog.iloc[:, j].to_numpy()) == 0 for s in split_series):
@@ -210,7 +274,16 @@ def check_dynamic_varies(split_series: list, columns: Sequence[str]) -> None:
 
 
 def check_frame(data: Any, what: str) -> None:
-    """``data`` must be a DataFrame."""
+    """``data`` must be a DataFrame (a TypeError naming ``what`` otherwise).
+
+    Examples
+    --------
+    >>> from bpforecast.forecasting.global_inputs import check_frame
+    >>> check_frame([1, 2], "data")
+    Traceback (most recent call last):
+    ...
+    TypeError: data must be a pandas DataFrame with columns unique_id, ds, y; got list.
+    """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             f"{what} must be a pandas DataFrame with columns unique_id, ds, y; "
@@ -231,14 +304,41 @@ def prepare(
     what: str,
     exog_cols: Sequence[str] = (),
     static_cols: Sequence[str] = (),
-    strict_columns: bool = True,
 ) -> tuple[PreparedPanel, pd.DataFrame]:
-    """Validate a long frame and transform each series (raises SeriesError).
+    """Validate a long frame and transform each series.
 
-    Returns the panel (``static`` not yet encoded: zero columns) and the
-    static columns' value of each series (a frame indexed by the ids). With
-    ``strict_columns``, columns other than unique_id, ds, y, ``exog_cols``
-    and ``static_cols`` are refused.
+    Parameters
+    ----------
+    data : DataFrame
+        unique_id, ds, y, ``exog_cols`` and ``static_cols``; other columns
+        are refused. Not modified.
+    transform : {'auto', 'log'} or None
+    season_length : int or None
+        None infers it per series from the dates.
+    min_length : int
+        Fewer values raise a SeriesError naming the series.
+    what : str
+        The argument's name in messages (``'data'`` also refuses a dynamic
+        column that is constant within every series).
+    exog_cols, static_cols : sequence of str
+
+    Returns
+    -------
+    panel : PreparedPanel
+        ``static`` not yet encoded (zero columns).
+    statics : DataFrame
+        The static columns' value of each series, indexed by the ids.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bpforecast.forecasting.global_inputs import prepare
+    >>> data = pd.DataFrame({"unique_id": ["a"] * 3 + ["b"] * 3,
+    ...                      "ds": [0, 1, 2] * 2, "y": [1.0, 2, 3, 4, 5, 6],
+    ...                      "kind": ["p"] * 3 + ["q"] * 3})
+    >>> panel, statics = prepare(data, None, 1, 2, "data", static_cols=["kind"])
+    >>> panel.ids, statics["kind"].tolist()
+    (['a', 'b'], ['p', 'q'])
     """
     check_frame(data, what)
     known = (*COLUMNS, *exog_cols, *static_cols)
@@ -249,7 +349,7 @@ def prepare(
             f"with (dynamic exogenous {list(exog_cols)}, static {list(static_cols)})."
         )
     extra = [c for c in data.columns if c not in known]
-    if extra and strict_columns:
+    if extra:
         raise ValueError(
             f"{what} has columns {extra} that the model was not fitted with; it "
             f"takes unique_id, ds, y, the dynamic exogenous columns "
@@ -258,11 +358,11 @@ def prepare(
     if "unique_id" in data.columns and len(data):
         if data["unique_id"].isna().any():
             raise ValueError("the id column 'unique_id' has missing values.")
-        check_ids(data)
+        _check_ids(data)
     if len(data) == 0:
         raise ValueError(f"{what} has no rows.")
     if all(c in data.columns for c in exog_cols):
-        check_dynamic_columns(data, exog_cols, what)
+        _check_dynamic_columns(data, exog_cols, what)
     frame = _as_float_columns(data, exog_cols) if exog_cols else data
     split = _split_frame(frame, *COLUMNS, exog_cols=list(exog_cols), freq=None)
     if split.failures:
@@ -271,7 +371,7 @@ def prepare(
         raise SeriesError(
             uid, message + (f" ({more} more series fail too)" if more else "")
         )
-    statics = static_values(data, static_cols, what)
+    statics = _static_values(data, static_cols, what)
     ids, index, ys, zs, exog = [], [], [], [], []
     logged, scale, season = [], [], []
     for s in split.series:
@@ -319,11 +419,11 @@ def prepare(
         static=np.empty((len(ids), 0)),
     )
     if exog_cols and what == "data":
-        check_dynamic_varies(split.series, exog_cols)
+        _check_dynamic_varies(split.series, exog_cols)
     return panel, statics.reindex(pd.Index(ids, dtype=object))
 
 
-def static_values(
+def _static_values(
     data: pd.DataFrame, static_cols: Sequence[str], what: str
 ) -> pd.DataFrame:
     """One value per series of each static column (constant, not missing)."""
@@ -397,6 +497,15 @@ class StaticEncoder:
     """
 
     def fit(self, statics: pd.DataFrame) -> StaticEncoder:
+        """Learn each column's encoding from one row per training series.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from bpforecast.forecasting.global_inputs import StaticEncoder
+        >>> StaticEncoder().fit(pd.DataFrame({"size": [2.0, 4.0]})).kinds_
+        [('numeric', 3.0, 1.0)]
+        """
         self.columns_ = list(statics.columns)
         self.kinds_: list[tuple] = []
         self.names_: list[str] = []
@@ -418,7 +527,19 @@ class StaticEncoder:
         return self
 
     def transform(self, statics: pd.DataFrame) -> np.ndarray:
-        """The encoded inputs, one row per row of ``statics`` (indexed by id)."""
+        """The encoded inputs, one row per row of ``statics`` (indexed by id).
+
+        Raises a ValueError naming the series for a category training did
+        not have.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from bpforecast.forecasting.global_inputs import StaticEncoder
+        >>> enc = StaticEncoder().fit(pd.DataFrame({"size": [2.0, 4.0]}))
+        >>> enc.transform(pd.DataFrame({"size": [5.0]}, index=["new"])).tolist()
+        [[2.0]]
+        """
         blocks = [np.empty((len(statics), 0))]
         for c, kind in zip(self.columns_, self.kinds_, strict=True):
             values = statics[c]
@@ -490,7 +611,7 @@ def future_exog(
             f"the dynamic exogenous columns {cols} for the {horizon} dates after "
             "the end of every series."
         )
-    check_dynamic_columns(X_df, cols, "X_df")
+    _check_dynamic_columns(X_df, cols, "X_df")
     frame = _as_float_columns(X_df, cols)
     values = np.column_stack(
         [pd.to_numeric(frame[c], errors="coerce").to_numpy(np.float64) for c in cols]
