@@ -47,6 +47,10 @@ reference and as the fallback):
     ``GlobalForecaster(horizon=h, random_state=seed)``, otherwise the
     defaults, fitted once per subset on all its series (a global method; with
     ``--quick`` one member, lookback 2h).
+``Global-SCG``
+    The same with ``regressor=default_global_regressor(solver="trainscg")``:
+    the same (32, 32) networks trained full batch by scaled conjugate
+    gradient (up to 1000 epochs) instead of mini-batch traingdx.
 ``Global-Ridge``
     The same pipeline with ``regressor=sklearn.linear_model.Ridge()`` and
     ``n_models=1`` (one member per lookback): the linear baseline.
@@ -403,6 +407,20 @@ def _global(settings: Settings) -> GlobalMethod:
     )
 
 
+def _global_scg(settings: Settings) -> GlobalMethod:
+    from bpforecast.forecasting.global_model import default_global_regressor
+
+    kwargs = {"lookback": 2.0, "n_models": 1} if settings.quick else {}
+    return global_method(
+        lambda h: GlobalForecaster(
+            horizon=h,
+            regressor=default_global_regressor(solver="trainscg"),
+            random_state=settings.seed,
+            **kwargs,
+        )
+    )
+
+
 def _global_ridge(settings: Settings) -> GlobalMethod:
     from sklearn.linear_model import Ridge
 
@@ -427,6 +445,7 @@ METHODS = {
     "Combination": lambda s: Combination(("BPForecaster", "Theta", "ETS")),
     # ---- GLOBAL METHODS: one model trained across all series of a subset ----
     "GlobalForecaster": _global,
+    "Global-SCG": _global_scg,
     "Global-Ridge": _global_ridge,
     "Global+Theta": lambda s: Combination(("GlobalForecaster", "Theta")),
     "Global+Theta+ETS": lambda s: Combination(("GlobalForecaster", "Theta", "ETS")),
