@@ -222,8 +222,11 @@ class GlobalForecaster(BaseEstimator):
 
     Fits on a long DataFrame (``unique_id``, ``ds``, ``y``; the mlforecast /
     statsforecast convention) and forecasts every series ``horizon`` steps at
-    once (MIMO) from its last ``lookback`` values. See the module docstring
-    for the scale, window and normalisation steps.
+    once (MIMO) from its last ``lookback`` values. See
+    :mod:`bpforecast.forecasting.global_windows` for the scale, window and
+    normalisation steps. Extra columns of the frame are dynamic exogenous
+    regressors, or static features when named in ``fit(...,
+    static_features=[...])`` (see Notes).
 
     Parameters
     ----------
@@ -256,6 +259,14 @@ class GlobalForecaster(BaseEstimator):
         Seeds the members (:func:`bpforecast.seeds.restart_seeds`).
     n_jobs : int, optional
         Members trained in parallel (joblib processes); None is one.
+    backend : str or None, default=None
+        A joblib backend for the parallel members, as in
+        :class:`~bpforecast.MultiSeriesForecaster`: None uses joblib's active
+        one (loky processes unless ``joblib.parallel_config`` says
+        otherwise; only with ``n_jobs`` > 1); ``'dask'`` sends the members
+        to the workers of the active ``dask.distributed`` client (``n_jobs``
+        is then ignored). The forecasts are the same, bit for bit, for
+        every ``n_jobs`` and backend.
 
     Attributes
     ----------
@@ -276,9 +287,45 @@ class GlobalForecaster(BaseEstimator):
     calibration_errors_ : ndarray of shape (n_series, horizon)
         Set by the first :meth:`predict_interval`: held-out errors in the
         transformed space (see there).
+    exog_features_ : list of str
+        The dynamic exogenous columns (every column besides unique_id, ds,
+        y and the static ones); empty without.
+    static_features_ : list of str
+        The static columns named in :meth:`fit`.
+    static_inputs_ : list of str
+        The network inputs the static columns became (a numeric column by
+        its name, a one-hot category as ``column_value``).
 
     Notes
     -----
+    **Exogenous and static columns** (the mlforecast convention).
+
+    * *Dynamic exogenous* columns must be numeric (bool counts as 0/1) and
+      finite. The network predicts all ``horizon`` steps at once, so a
+      column enters each window with its ``lookback`` values over the
+      inputs *and* its ``horizon`` values over the targets: the future
+      values must be known, and :meth:`predict` takes them as ``X_df``
+      (every series, all ``horizon`` future dates, even for a smaller
+      ``h``). Each column is standardised per series by the mean and
+      standard deviation of that series' history (the same two numbers
+      applied to its future values; a standard deviation of 0 counts as 1);
+      the window level is not subtracted. A column constant within every
+      series is refused (it would be zero everywhere).
+    * *Static* columns (``fit(data, static_features=[...])``) hold one value
+      per series (checked: constant, not missing), taken from the training
+      frame (or from ``new_data``) and fed in every window of the series.
+      Numeric ones are standardised across the training series; any other
+      dtype (text, categorical) is one-hot encoded over the values seen in
+      training, and an unseen value in ``new_data`` raises. Unlike
+      mlforecast, ``static_features=None`` means no static columns (not
+      "every extra column"); cast a numeric code to ``str`` to one-hot
+      encode it.
+    * :meth:`create_train_X_y` returns the windows with named columns;
+      :meth:`predict_interval` calibrates with the observed exogenous
+      values of the held-out block; ``predict(new_data=...)`` needs the
+      same columns (the dynamic ones standardised by the new history).
+
+
     **Too short**: a training series needs ``horizon + 1`` values (one
     target block and one observed input); shorter series raise a
     :class:`~bpforecast.forecasting.multiseries.SeriesError`. Series shorter
@@ -321,8 +368,14 @@ class GlobalForecaster(BaseEstimator):
       traingdx reached the same accuracy on Tourism quarterly (29 310
       windows: OWA 0.897 vs 0.891) but needed 749 epochs and 38 s per
       network against about 70 epochs and 10 s; batches of 1024 (lr 0.02)
-      were no faster and no better. ``regressor=`` takes any other rule
-      (trainscg when it arrives).
+      were no faster and no better. ``regressor=`` takes any other rule;
+      :func:`default_global_regressor` gives the same network with another
+      one. Full-batch trainscg (``solver='trainscg'``, up to 1000 epochs)
+      is more accurate on Tourism quarterly (OWA 0.880 vs 0.891) and
+      monthly (0.819 vs 0.837) but takes 2 and 4 times as long (17-30 s vs
+      10-14 s, 161-170 s vs 41-44 s): 165-450 epochs of two full passes
+      each, against 75-94 mini-batch epochs. Mini-batch traingdx stays the
+      default (benchmarks/README.md).
     * *Multi-output*: all ``horizon`` steps at once; no closed loop can run
       away.
     * *Speed*: Tourism monthly (366 series, 210 000 windows over the three
@@ -335,9 +388,11 @@ class GlobalForecaster(BaseEstimator):
       (0.922 vs 0.909) and Tourism yearly (0.917 vs 0.912).
 
     **Many cores**: members are trained through :class:`joblib.Parallel`
-    (``n_jobs``), so ``with joblib.parallel_backend("dask"):`` sends them to
-    a Dask cluster; every worker gets its own copy of the windows. Window
-    building is not distributed.
+    (``n_jobs`` processes, or ``backend='dask'`` for the active Dask
+    client). Each task gets the transformed series (small) and builds its
+    own member's windows where it runs, so window building is spread too and
+    only the fitted member comes back; each worker holds the windows of the
+    member it trains.
 
     Examples
     --------
