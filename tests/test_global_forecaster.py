@@ -647,3 +647,13 @@ def test_dask_backend_without_client_and_bad_backend():
 
     with pytest.raises(InvalidParameterError, match="backend"):
         GlobalForecaster(horizon=2, regressor=Ridge(), backend=3).fit(good_panel())
+
+
+def test_refit_recalibrates_the_intervals():
+    f = GlobalForecaster(horizon=2, regressor=Ridge())
+    f.fit(good_panel()).predict_interval()
+    assert f.calibration_errors_.shape == (3, 2)
+    bigger = long_frame({f"t{i}": 10 + np.arange(24.0) * (i + 1) for i in range(5)})
+    out = f.fit(bigger).predict_interval()
+    assert f.calibration_errors_.shape == (5, 2)  # not the first fit's errors
+    assert out.unique_id.nunique() == 5
