@@ -186,6 +186,32 @@ def test_global_methods_get_the_long_frame_and_missing_series_fall_back(
     np.testing.assert_array_equal(out["Global"][1]["values"], [0.5, 0.5])
 
 
+def test_the_product_combination_equals_the_benchmarks_own_median():
+    # CombinationForecaster with its default members is Global+Theta+ETS
+    # computed by the benchmark from its own members (quick settings here).
+    rng = np.random.default_rng(2)
+    pattern = np.array([0.9, 1.1, 1.05, 0.95])
+    data = [
+        series(
+            (50 + rng.normal(0, 1, 28).cumsum()) * pattern[np.arange(28) % 4],
+            np.ones(4),
+            m=4,
+            freq="QS",
+            sn=f"q{k}",
+        )
+        for k in range(4)
+    ]
+    methods = comp.resolve(
+        ["Global+Theta+ETS", "CombinationForecaster"], comp.Settings(quick=True)
+    )
+    out = comp.run_subset(data, methods)
+    for ours, theirs in zip(
+        out["CombinationForecaster"], out["Global+Theta+ETS"], strict=True
+    ):
+        assert not ours["fallback"]
+        np.testing.assert_allclose(ours["values"], theirs["values"], rtol=1e-12)
+
+
 def test_series_get_an_index_the_forecasters_read_the_season_from():
     from bpforecast.baselines import infer_season_length
 
