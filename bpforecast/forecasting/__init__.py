@@ -1,5 +1,5 @@
 """Forecasting with BP networks: the forecaster, windowing, transforms,
-baselines and many series.
+baselines, many series and combinations.
 
 Examples
 --------
@@ -8,7 +8,8 @@ Examples
 'recursive'
 """
 
+from .combination import CombinationForecaster
 from .forecaster import BPForecaster
 from .global_model import GlobalForecaster
 
-__all__ = ["BPForecaster", "GlobalForecaster"]
+__all__ = ["BPForecaster", "CombinationForecaster", "GlobalForecaster"]

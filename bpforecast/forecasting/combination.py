@@ -1,0 +1,719 @@
+"""CombinationForecaster: combine local and global forecasts of many series.
+
+A combination forecasts a collection of series (the long ``unique_id`` /
+``ds`` / ``y`` frame) with several *members* and takes, for every series and
+step, the median (or mean) of their forecasts. Members are of two kinds:
+
+* **global** forecasters fit on the whole long frame and forecast every
+  series at once: ``fit(data)`` / ``predict(h)`` returning a long frame with
+  ``unique_id``, ``ds``, ``forecast``, like
+  :class:`~bpforecast.GlobalForecaster` and
+  :class:`~bpforecast.MultiSeriesForecaster`. A member is global when the
+  first parameter of its ``fit`` is named ``data`` or ``df`` (the names
+  this package and Nixtla's libraries give the long frame).
+* **local** forecasters fit one series: ``fit(y)`` / ``predict(steps)``
+  returning a Series, like :class:`~bpforecast.forecasting.baselines.Theta`,
+  :class:`~bpforecast.forecasting.baselines.ETS`,
+  :class:`~bpforecast.forecasting.baselines.Naive2` and
+  :class:`~bpforecast.BPForecaster`. A clone is fitted to every series
+  through :class:`~bpforecast.MultiSeriesForecaster` (in parallel with
+  ``n_jobs``, each fit on one BLAS thread).
+
+The default members are ``GlobalForecaster(horizon=horizon)``, the M4
+competition's Theta (``Theta(deseasonalize='m4')``) and ``ETS()``,
+combined by the median. On the development benchmark (M1 and Tourism, six
+yearly, quarterly and monthly subsets at their official horizons, OWA
+against Naive2, lower is better; ``benchmarks/competition.py``), the
+median of these three scores 0.834 on average, against 0.844 for the
+median of GlobalForecaster and Theta, 0.888 for GlobalForecaster alone,
+0.907 for the M4 Theta and 0.901 for ETS. Three members also make the
+median robust: with two, the median is their mean and one bad forecast
+moves it by half its error; with three, one outlying member is ignored.
+
+Failures
+    Problems with the frame as a whole (not a DataFrame, missing or extra
+    columns) and with the data of one series (missing values, repeated or
+    irregular dates) raise at once, the latter as a
+    :class:`~bpforecast.forecasting.multiseries.SeriesError` naming the
+    series. A *member* that fails on a series -- an error while fitting or
+    forecasting it, no forecast for it, or a non-finite one -- is left out
+    of that series' combination, which then combines the other members;
+    the member's column is NaN there, ``failures_`` records the message
+    and a :class:`MemberFailedWarning` says how many series each member
+    missed. A global member that raises a ``SeriesError`` for one series
+    (for example one too short for its windows) is refitted without that
+    series, so that it still forecasts the others. A series that no member
+    can forecast raises a ``SeriesError``.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> from bpforecast.forecasting.baselines import Naive, Theta
+>>> from bpforecast.forecasting.combination import CombinationForecaster
+>>> t = np.arange(24)
+>>> data = pd.DataFrame({
+...     "unique_id": np.repeat(["a", "b"], 24),
+...     "ds": np.tile(pd.date_range("2020-01-01", periods=24, freq="MS"), 2),
+...     "y": np.r_[10 + 0.5 * t, 50 - t + np.sin(t)],
+... })
+>>> f = CombinationForecaster(horizon=2, forecasters=[Naive(), Theta()])
+>>> out = f.fit(data).predict()
+>>> out.columns.tolist()
+['unique_id', 'ds', 'forecast', 'Naive', 'Theta']
+>>> bool(np.allclose(out.forecast, (out.Naive + out.Theta) / 2))
+True
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+import warnings
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
+
+from .._sklearn_compat import Interval, StrOptions
+from ..results import Summary
+from .baselines import ETS, Theta
+from .global_model import GlobalForecaster
+from .multiseries import (
+    MultiSeriesForecaster,
+    SeriesError,
+    SkippedSeriesWarning,
+    _split_frame,
+)
+from .series import future_index
+
+__all__ = [
+    "CombinationForecaster",
+    "MemberFailedWarning",
+    "default_members",
+    "is_global_forecaster",
+]
+
+_COLUMNS = ("unique_id", "ds", "y")
+_RESERVED = (*_COLUMNS, "forecast")
+
+
+class MemberFailedWarning(UserWarning):
+    """A member of a combination gave no usable forecast for some series.
+
+    Examples
+    --------
+    >>> from bpforecast.forecasting.combination import MemberFailedWarning
+    >>> issubclass(MemberFailedWarning, UserWarning)
+    True
+    """
+
+
+def default_members(horizon: int, random_state: Any = None) -> list[tuple[str, Any]]:
+    """The default members of :class:`CombinationForecaster`, as (name, forecaster).
+
+    ``GlobalForecaster(horizon=horizon, random_state=random_state)``, the M4
+    competition's Theta (``Theta(deseasonalize='m4')``) and ``ETS()``: the
+    best combination on the development benchmark (see the module
+    docstring).
+
+    Parameters
+    ----------
+    horizon : int
+        The horizon of the global member.
+    random_state : int, RandomState or None
+        Seeds the global member.
+
+    Returns
+    -------
+    list of (str, forecaster)
+
+    Examples
+    --------
+    >>> from bpforecast.forecasting.combination import default_members
+    >>> [(name, type(f).__name__) for name, f in default_members(12)]
+    [('GlobalForecaster', 'GlobalForecaster'), ('Theta', 'Theta'), ('ETS', 'ETS')]
+    >>> default_members(12)[0][1].horizon, default_members(12)[1][1].deseasonalize
+    (12, 'm4')
+    """
+    return [
+        (
+            "GlobalForecaster",
+            GlobalForecaster(horizon=horizon, random_state=random_state),
+        ),
+        ("Theta", Theta(deseasonalize="m4")),
+        ("ETS", ETS()),
+    ]
+
+
+def is_global_forecaster(forecaster: Any) -> bool:
+    """Whether ``forecaster`` fits on a long frame of many series.
+
+    True when the first parameter of its ``fit`` is named ``data`` or ``df``
+    (:class:`~bpforecast.GlobalForecaster`,
+    :class:`~bpforecast.MultiSeriesForecaster`); False for forecasters of
+    one series (``fit(y)``).
+
+    Parameters
+    ----------
+    forecaster : object with a ``fit`` method
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from bpforecast import BPForecaster, GlobalForecaster
+    >>> from bpforecast.forecasting.combination import is_global_forecaster
+    >>> is_global_forecaster(GlobalForecaster()), is_global_forecaster(BPForecaster())
+    (True, False)
+    """
+    try:
+        parameters = list(inspect.signature(forecaster.fit).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    parameters = [
+        p for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
+    return bool(parameters) and parameters[0].name in ("data", "df")
+
+
+def _member_list(forecasters: Any, horizon: int, random_state: Any) -> list:
+    """(name, unfitted clone, kind) of every member, validated."""
+    if forecasters is None:
+        items = default_members(horizon, random_state)
+    else:
+        if isinstance(forecasters, (str, bytes)) or not isinstance(
+            forecasters, Sequence
+        ):
+            raise TypeError(
+                "forecasters must be None or a list of forecasters or (name, "
+                f"forecaster) pairs, got {type(forecasters).__name__}."
+            )
+        if len(forecasters) == 0:
+            raise ValueError(
+                "forecasters is empty: give at least one forecaster, or None for "
+                "the default members."
+            )
+        items = []
+        for i, item in enumerate(forecasters):
+            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+                name, forecaster = item
+            else:
+                name, forecaster = type(item).__name__, item
+            if not (
+                callable(getattr(forecaster, "fit", None))
+                and callable(getattr(forecaster, "predict", None))
+            ):
+                raise TypeError(
+                    f"forecasters[{i}] must be a forecaster with fit and predict "
+                    f"methods (or a (name, forecaster) pair), got "
+                    f"{type(forecaster).__name__}."
+                )
+            items.append((name, forecaster))
+    names = [name for name, _ in items]
+    for name in names:
+        if not name or name in _RESERVED:
+            raise ValueError(
+                f"forecasters: the member name {name!r} is not allowed (empty, or "
+                f"one of the output columns {list(_RESERVED)}); name it with a "
+                "(name, forecaster) pair."
+            )
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(
+            f"forecasters: the member name(s) {repeated} occur more than once; give "
+            "each member its own name with (name, forecaster) pairs, e.g. "
+            "[('theta_m4', Theta(deseasonalize='m4')), ('theta', Theta())]."
+        )
+    members = []
+    for name, forecaster in items:
+        model = clone(forecaster, safe=False)
+        kind = "global" if is_global_forecaster(model) else "local"
+        if kind == "global" and hasattr(model, "get_params"):
+            params = model.get_params(deep=False)
+            updates = {}
+            if "horizon" in params:
+                updates["horizon"] = horizon
+            if random_state is not None and "random_state" in params:
+                updates["random_state"] = random_state
+            if updates:
+                model.set_params(**updates)
+        members.append((name, model, kind))
+    return members
+
+
+def _messages(failures: dict) -> str:
+    parts = []
+    for name, failed in failures.items():
+        if failed:
+            uid, message = next(iter(failed.items()))
+            parts.append(
+                f"member {name!r} failed on {len(failed)} series (e.g. series "
+                f"{uid!r}: {message})"
+            )
+    return "; ".join(parts)
+
+
+class CombinationForecaster(BaseEstimator):
+    """The per-step median (or mean) of local and global forecasters' forecasts.
+
+    Fits every member on a long DataFrame (``unique_id``, ``ds``, ``y``) --
+    global members on the whole frame, local members on each series (see
+    the module docstring) -- and forecasts each series ``h`` steps ahead as
+    the median of the members' forecasts, step by step.
+
+    Parameters
+    ----------
+    horizon : int, default=1
+        The longest forecast wanted: ``predict(h)`` takes any ``h <=
+        horizon``. Global members that have a ``horizon`` parameter (such as
+        :class:`~bpforecast.GlobalForecaster`) get this one, so it is given
+        once, here.
+    forecasters : list or None, default=None
+        The members: forecasters, or ``(name, forecaster)`` pairs; a member
+        given alone is named after its class. None means
+        :func:`default_members`: ``GlobalForecaster(horizon=horizon)``,
+        ``Theta(deseasonalize='m4')`` and ``ETS()``. The forecasters given
+        are cloned, never fitted themselves.
+    combine : {'median', 'mean'}, default='median'
+        How the members' forecasts of one series and step are combined
+        (the median of two is their mean).
+    n_jobs : int or None, default=1
+        Processes over series for the local members
+        (:class:`~bpforecast.MultiSeriesForecaster`; -1: all cores).
+    random_state : int, RandomState or None, default=None
+        When given, global members with a ``random_state`` parameter get it,
+        and local ones are seeded per series by
+        :func:`~bpforecast.seeds.series_seed` (as
+        :class:`~bpforecast.MultiSeriesForecaster` does); None leaves the
+        members' own ``random_state`` alone.
+
+    Attributes
+    ----------
+    forecasters_ : dict
+        ``{name: fitted member}``: a global member itself, a local member as
+        the :class:`~bpforecast.MultiSeriesForecaster` holding its per-series
+        fits (``forecasters_['Theta'].models_[uid]``); None for a member
+        that failed on every series.
+    kinds_ : dict
+        ``{name: 'global' or 'local'}``.
+    ids_ : pandas.Index
+        The series ids, in order of first appearance.
+    failures_ : dict
+        ``{name: {unique_id: message}}``: the series each member gave no
+        usable forecast for (empty dicts when none), from ``fit`` and the
+        latest ``predict``.
+
+    See Also
+    --------
+    bpforecast.GlobalForecaster : the default global member.
+    bpforecast.MultiSeriesForecaster : local forecasters on many series.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from bpforecast import BPRegressor, CombinationForecaster, GlobalForecaster
+    >>> from bpforecast.forecasting.baselines import ETS, Theta
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.arange(48)
+    >>> data = pd.DataFrame({
+    ...     "unique_id": np.repeat(["a", "b", "c"], 48),
+    ...     "ds": np.tile(pd.date_range("2018-01-01", periods=48, freq="MS"), 3),
+    ...     "y": np.concatenate([
+    ...         s * (10 + np.sin(2 * np.pi * t / 12)) + rng.normal(0, 0.2, 48)
+    ...         for s in (1, 3, 8)]),
+    ... })
+    >>> small = GlobalForecaster(
+    ...     n_models=1, lookback=2.0,
+    ...     regressor=BPRegressor(hidden_layer_sizes=(4,), epochs=30))
+    >>> f = CombinationForecaster(
+    ...     horizon=6, forecasters=[small, Theta(deseasonalize="m4"), ETS()],
+    ...     random_state=0,
+    ... ).fit(data)
+    >>> f.kinds_
+    {'GlobalForecaster': 'global', 'Theta': 'local', 'ETS': 'local'}
+    >>> out = f.predict()
+    >>> out.columns.tolist()
+    ['unique_id', 'ds', 'forecast', 'GlobalForecaster', 'Theta', 'ETS']
+    >>> len(out), str(out.ds.iloc[0].date())
+    (18, '2022-01-01')
+    >>> members = out[["GlobalForecaster", "Theta", "ETS"]]
+    >>> bool(np.allclose(out.forecast, members.median(axis=1)))
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
+        "forecasters": [list, tuple, None],
+        "combine": [StrOptions({"median", "mean"})],
+        "n_jobs": [
+            Interval(numbers.Integral, None, -1, closed="right"),
+            Interval(numbers.Integral, 1, None, closed="left"),
+            None,
+        ],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        horizon: int = 1,
+        forecasters: Sequence[Any] | None = None,
+        combine: str = "median",
+        n_jobs: int | None = 1,
+        random_state: Any = None,
+    ) -> None:
+        self.horizon = horizon
+        self.forecasters = forecasters
+        self.combine = combine
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # ------------------------------------------------------------ fit
+    def fit(self, data: pd.DataFrame) -> CombinationForecaster:
+        """Fit every member on the series of ``data``.
+
+        Parameters
+        ----------
+        data : DataFrame with columns unique_id, ds, y
+            ``ds`` datetimes (each series regular) or evenly spaced
+            integers. Not modified; other columns are refused.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad parameters (the message names them) or a bad frame.
+        SeriesError
+            A series with bad data, or one that no member could fit.
+
+        Warns
+        -----
+        MemberFailedWarning
+            Some member failed on some series (see ``failures_``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from bpforecast.forecasting.baselines import Naive, SeasonalNaive
+        >>> from bpforecast.forecasting.combination import CombinationForecaster
+        >>> data = pd.DataFrame({"unique_id": ["a"] * 4, "ds": range(4),
+        ...                      "y": [1.0, 2.0, 3.0, 4.0]})
+        >>> f = CombinationForecaster(forecasters=[Naive(), SeasonalNaive()])
+        >>> sorted(f.fit(data).forecasters_), f.failures_
+        (['Naive', 'SeasonalNaive'], {'Naive': {}, 'SeasonalNaive': {}})
+        """
+        self._validate_params()
+        members = _member_list(self.forecasters, self.horizon, self.random_state)
+        frame = self._check_frame(data)
+        split = _split_frame(frame, *_COLUMNS, exog_cols=[], freq=None)
+        if split.failures:
+            _, uid, message = split.failures[0]
+            more = len(split.failures) - 1
+            raise SeriesError(
+                uid, message + (f" ({more} more series fail too)" if more else "")
+            )
+        self.ids_ = split.uniques
+        self._indexes = {s.unique_id: s.y.index for s in split.series}
+        fitted, kinds, failures = {}, {}, {}
+        for name, model, kind in members:
+            kinds[name] = kind
+            if kind == "global":
+                fitted[name], failures[name] = self._fit_global(model, frame)
+            else:
+                fitted[name], failures[name] = self._fit_local(model, frame)
+        self.forecasters_ = fitted
+        self.kinds_ = kinds
+        self.failures_ = failures
+        self._fit_failures = {name: dict(failed) for name, failed in failures.items()}
+        self._check_coverage(failures)
+        self._warn(failures, "fit")
+        return self
+
+    @staticmethod
+    def _check_frame(data: Any) -> pd.DataFrame:
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(
+                "data must be a pandas DataFrame with columns unique_id, ds, y; "
+                f"got {type(data).__name__}."
+            )
+        missing = [c for c in _COLUMNS if c not in data.columns]
+        if missing:
+            raise ValueError(
+                f"data is missing the columns {missing}; it has {list(data.columns)}."
+            )
+        extra = [c for c in data.columns if c not in _COLUMNS]
+        if extra:
+            raise ValueError(
+                f"data has columns {extra} besides unique_id, ds, y; exogenous "
+                "columns are not supported by CombinationForecaster: drop them."
+            )
+        if len(data) == 0:
+            raise ValueError("data has no rows.")
+        return data.loc[:, list(_COLUMNS)].copy()
+
+    def _fit_global(self, model: Any, frame: pd.DataFrame) -> tuple[Any, dict]:
+        """Fit on the frame; a series the member refuses is dropped and retried."""
+        failures: dict = {}
+        remaining = list(self.ids_)
+        while remaining:
+            try:
+                model.fit(frame.copy())
+                return model, failures
+            except SeriesError as exc:
+                if exc.unique_id not in remaining:
+                    failures.update(
+                        {uid: f"{type(exc).__name__}: {exc}" for uid in remaining}
+                    )
+                    return None, failures
+                failures[exc.unique_id] = exc.message
+                remaining.remove(exc.unique_id)
+                frame = frame[frame["unique_id"] != exc.unique_id]
+            except Exception as exc:  # the member fails on the whole frame
+                failures.update(
+                    {uid: f"{type(exc).__name__}: {exc}" for uid in remaining}
+                )
+                return None, failures
+        return None, failures
+
+    def _fit_local(self, model: Any, frame: pd.DataFrame) -> tuple[Any, dict]:
+        many = MultiSeriesForecaster(
+            model,
+            exog_cols=[],
+            n_jobs=self.n_jobs,
+            random_state=self.random_state,
+            errors="skip",
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SkippedSeriesWarning)
+            many.fit(frame)
+        failures = dict(many.failures_)
+        if len(failures) == len(self.ids_):
+            return None, failures
+        return many, failures
+
+    def _check_coverage(self, failures: dict) -> None:
+        """Raise for the first series no member can forecast."""
+        for uid in self.ids_:
+            if all(uid in failed for failed in failures.values()):
+                reasons = "; ".join(
+                    f"{name}: {failed[uid]}" for name, failed in failures.items()
+                )
+                raise SeriesError(uid, f"no member could forecast it ({reasons}).")
+
+    @staticmethod
+    def _warn(failures: dict, when: str) -> None:
+        text = _messages(failures)
+        if text:
+            warnings.warn(
+                f"in {when}: {text}; those series combine the other members. "
+                "See failures_.",
+                MemberFailedWarning,
+                stacklevel=3,
+            )
+
+    # ------------------------------------------------------------ predict
+    def _check_h(self, h: Any) -> int:
+        check_is_fitted(self, "forecasters_")
+        if h is None:
+            return int(self.horizon)
+        if not isinstance(h, numbers.Integral) or isinstance(h, bool) or h < 1:
+            raise ValueError(f"h must be a positive integer, got {h!r}.")
+        if h > self.horizon:
+            raise ValueError(
+                f"h={h} exceeds horizon={self.horizon}; refit with horizon={h}."
+            )
+        return int(h)
+
+    def _member_values(
+        self, model: Any, h: int, expected: dict[Hashable, pd.Index]
+    ) -> tuple[dict[Hashable, np.ndarray], dict]:
+        """``{uid: h forecasts}`` of one fitted member, and its failures."""
+        failures: dict = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SkippedSeriesWarning)
+            try:
+                out = model.predict(h)
+            except Exception as exc:
+                message = f"{type(exc).__name__}: {exc}"
+                return {}, {uid: message for uid in expected}
+        if isinstance(model, MultiSeriesForecaster):
+            failures.update(out.attrs.get("failures", {}))
+        if not isinstance(out, pd.DataFrame) or not {
+            "unique_id",
+            "ds",
+            "forecast",
+        }.issubset(out.columns):
+            message = (
+                "its predict(h) did not return a DataFrame with columns "
+                f"unique_id, ds, forecast (got {type(out).__name__})"
+            )
+            return {}, {uid: message for uid in expected}
+        values = {}
+        groups = dict(list(out.groupby("unique_id", sort=False)))
+        for uid, dates in expected.items():
+            if uid in failures:
+                continue
+            part = groups.get(uid)
+            if part is None:
+                failures[uid] = "no forecast for this series"
+                continue
+            forecast = part["forecast"].to_numpy(dtype=np.float64)
+            if len(part) != h or not pd.Index(part["ds"]).equals(dates):
+                failures[uid] = (
+                    f"its {len(part)} forecast dates are not the {h} dates after "
+                    "the series' end"
+                )
+            elif not np.all(np.isfinite(forecast)):
+                failures[uid] = "non-finite forecast"
+            else:
+                values[uid] = forecast
+        return values, failures
+
+    def predict(self, h: int | None = None) -> pd.DataFrame:
+        """The combined forecasts and each member's, in long format.
+
+        Parameters
+        ----------
+        h : int, optional
+            Steps ahead, at most ``horizon`` (the default).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``unique_id``, ``ds``, ``forecast`` (the combination),
+            then one column per member, named after it (NaN where the member
+            gave no usable forecast for the series); ``h`` rows per series,
+            in order of first appearance. ``attrs['failures']`` is
+            ``failures_``.
+
+        Raises
+        ------
+        SeriesError
+            A series that no member could forecast.
+
+        Warns
+        -----
+        MemberFailedWarning
+            Some member gave no usable forecast for some series it was
+            fitted on (failures in ``fit`` were warned about there).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from bpforecast.forecasting.baselines import Naive, SeasonalNaive
+        >>> from bpforecast.forecasting.combination import CombinationForecaster
+        >>> data = pd.DataFrame({"unique_id": ["a"] * 4, "ds": range(4),
+        ...                      "y": [1.0, 2.0, 3.0, 4.0]})
+        >>> f = CombinationForecaster(
+        ...     horizon=2, forecasters=[Naive(), ("sn2", SeasonalNaive(2))],
+        ...     combine="mean").fit(data)
+        >>> f.predict()
+          unique_id  ds  forecast  Naive  sn2
+        0         a   4       3.5    4.0  3.0
+        1         a   5       4.0    4.0  4.0
+        """
+        h = self._check_h(h)
+        expected = {uid: future_index(self._indexes[uid], h) for uid in self.ids_}
+        failures = {name: dict(f) for name, f in self._fit_failures.items()}
+        columns = {}
+        n_rows = h * len(self.ids_)
+        for name, model in self.forecasters_.items():
+            column = np.full(n_rows, np.nan)
+            if model is not None:
+                values, failed = self._member_values(model, h, expected)
+                for uid, message in failed.items():
+                    failures[name].setdefault(uid, message)
+                for i, uid in enumerate(self.ids_):
+                    if uid in values and uid not in failures[name]:
+                        column[i * h : (i + 1) * h] = values[uid]
+            columns[name] = column
+        self.failures_ = failures
+        self._check_coverage(failures)
+        self._warn(  # only what fit has not already warned about
+            {
+                name: {
+                    uid: message
+                    for uid, message in failed.items()
+                    if uid not in self._fit_failures[name]
+                }
+                for name, failed in failures.items()
+            },
+            "predict",
+        )
+        stacked = np.vstack(list(columns.values()))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN is checked
+            if self.combine == "median":
+                combined = np.nanmedian(stacked, axis=0)
+            else:
+                combined = np.nanmean(stacked, axis=0)
+        indexes = list(expected.values())
+        ds = indexes[0].append(indexes[1:]) if len(indexes) > 1 else indexes[0]
+        frame = pd.DataFrame(
+            {
+                "unique_id": self.ids_.repeat(h),
+                "ds": ds,
+                "forecast": combined,
+            }
+        )
+        for name, column in columns.items():
+            frame[name] = column
+        frame.attrs["failures"] = failures
+        return frame
+
+    # ------------------------------------------------------------ report
+    def summary(self) -> Summary:
+        """The members, their kinds and the series each failed on.
+
+        Returns
+        -------
+        Summary
+            Prints as text, renders as HTML in a notebook.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from bpforecast.forecasting.baselines import Naive, SeasonalNaive
+        >>> from bpforecast.forecasting.combination import CombinationForecaster
+        >>> data = pd.DataFrame({"unique_id": ["a"] * 4, "ds": range(4),
+        ...                      "y": [1.0, 2.0, 3.0, 4.0]})
+        >>> f = CombinationForecaster(forecasters=[Naive(), SeasonalNaive(2)])
+        >>> print(f.fit(data).summary())  # doctest: +NORMALIZE_WHITESPACE
+        CombinationForecaster: median of 2 members
+        ==================================================
+        series:                                          1
+        horizon:                                         1
+        Members
+        --------------------------------------------------
+                        kind  failed series
+        Naive          local              0
+        SeasonalNaive  local              0
+        """
+        check_is_fitted(self, "forecasters_")
+        table = pd.DataFrame(
+            {
+                "kind": pd.Series(self.kinds_),
+                "failed series": pd.Series(
+                    {name: len(f) for name, f in self.failures_.items()}
+                ),
+            }
+        )
+        notes = []
+        text = _messages(self.failures_)
+        if text:
+            notes.append(text)
+        return Summary(
+            f"CombinationForecaster: {self.combine} of {len(self.kinds_)} members",
+            [
+                (None, [("series", len(self.ids_)), ("horizon", self.horizon)]),
+                ("Members", table),
+            ],
+            notes=notes,
+        )

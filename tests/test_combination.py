@@ -1,0 +1,371 @@
+"""CombinationForecaster: local and global members of a collection, combined.
+
+The expectations are computed independently here: each member fitted by
+hand (per series for the local ones), the median or mean taken with numpy
+over those forecasts.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from bpforecast import (
+    BPForecaster,
+    BPRegressor,
+    CombinationForecaster,
+    GlobalForecaster,
+)
+from bpforecast.forecasting.baselines import ETS, Naive, Naive2, SeasonalNaive, Theta
+from bpforecast.forecasting.combination import (
+    MemberFailedWarning,
+    default_members,
+    is_global_forecaster,
+)
+from bpforecast.forecasting.multiseries import SeriesError, series_seed
+
+H = 4
+
+
+def make_panel(lengths=(36, 30, 40), freq="MS", seed=0) -> pd.DataFrame:
+    """Seasonal monthly series of different levels and lengths, long format."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i, n in enumerate(lengths):
+        t = np.arange(n)
+        y = (10 * (i + 1)) * (1 + 0.1 * np.sin(2 * np.pi * t / 12)) + rng.normal(
+            0, 0.3, n
+        ).cumsum()
+        dates = pd.date_range("2010-01-01", periods=n, freq=freq)
+        frames.append(pd.DataFrame({"unique_id": f"s{i}", "ds": dates, "y": y}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def one(data: pd.DataFrame, uid, freq="MS") -> pd.Series:
+    part = data[data["unique_id"] == uid]
+    return pd.Series(
+        part["y"].to_numpy(), index=pd.DatetimeIndex(part["ds"], freq=freq)
+    )
+
+
+def small_global(**kwargs) -> GlobalForecaster:
+    regressor = BPRegressor(hidden_layer_sizes=(4,), epochs=15, max_fail=5)
+    return GlobalForecaster(n_models=1, lookback=2.0, regressor=regressor, **kwargs)
+
+
+def quiet(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn()
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return make_panel()
+
+
+@pytest.fixture(scope="module")
+def fitted(panel):
+    f = CombinationForecaster(
+        horizon=H,
+        forecasters=[small_global(), Theta(deseasonalize="m4"), ETS()],
+        random_state=3,
+    )
+    quiet(lambda: f.fit(panel))
+    return f
+
+
+# ------------------------------------------------------------------ the values
+
+
+def test_output_columns_dates_and_order(fitted, panel):
+    out = fitted.predict()
+    assert out.columns.tolist() == [
+        "unique_id",
+        "ds",
+        "forecast",
+        "GlobalForecaster",
+        "Theta",
+        "ETS",
+    ]
+    assert out["unique_id"].tolist() == list(np.repeat(["s0", "s1", "s2"], H))
+    for uid, part in out.groupby("unique_id"):
+        last = panel.loc[panel["unique_id"] == uid, "ds"].max()
+        expected = pd.date_range(last, periods=H + 1, freq="MS")[1:]
+        assert list(part["ds"]) == list(expected)
+    assert fitted.kinds_ == {
+        "GlobalForecaster": "global",
+        "Theta": "local",
+        "ETS": "local",
+    }
+    assert list(fitted.ids_) == ["s0", "s1", "s2"]
+    assert all(not failed for failed in fitted.failures_.values())
+
+
+def test_combined_column_is_the_per_step_median_of_the_members(fitted):
+    out = fitted.predict()
+    members = np.column_stack(
+        [out[c].to_numpy() for c in ("GlobalForecaster", "Theta", "ETS")]
+    )
+    expected = [sorted(row)[1] for row in members.tolist()]  # middle of three
+    np.testing.assert_array_equal(out["forecast"].to_numpy(), expected)
+    # not trivially one member: each member is the median somewhere or differs
+    assert not np.allclose(members[:, 0], members[:, 1])
+
+
+def test_local_members_equal_per_series_fits_by_hand(fitted, panel):
+    out = fitted.predict()
+    for uid in ("s0", "s1", "s2"):
+        y = one(panel, uid)
+        rows = out["unique_id"] == uid
+        theta = quiet(lambda y=y: Theta(deseasonalize="m4").fit(y).predict(H))
+        ets = quiet(lambda y=y: ETS().fit(y).predict(H))
+        np.testing.assert_allclose(out.loc[rows, "Theta"], theta.to_numpy(), rtol=1e-12)
+        np.testing.assert_allclose(out.loc[rows, "ETS"], ets.to_numpy(), rtol=1e-12)
+
+
+def test_global_member_equals_the_global_forecaster_by_hand(fitted, panel):
+    # The combination gives the member its horizon and random_state.
+    by_hand = quiet(lambda: small_global(horizon=H, random_state=3).fit(panel))
+    expected = by_hand.predict()
+    out = fitted.predict()
+    np.testing.assert_array_equal(out["GlobalForecaster"], expected["forecast"])
+    assert fitted.forecasters_["GlobalForecaster"].horizon == H
+
+
+def test_mean_and_shorter_horizon(panel):
+    f = CombinationForecaster(
+        horizon=H, forecasters=[Naive(), Naive2(), ("theta", Theta())], combine="mean"
+    )
+    out = quiet(lambda: f.fit(panel).predict())
+    cols = out[["Naive", "Naive2", "theta"]].to_numpy()
+    np.testing.assert_allclose(out["forecast"], cols.sum(axis=1) / 3, rtol=1e-14)
+    short = quiet(lambda: f.predict(2))
+    assert len(short) == 2 * 3
+    first_two = out.groupby("unique_id").head(2).reset_index(drop=True)
+    pd.testing.assert_frame_equal(short, first_two)
+
+
+def test_local_members_are_seeded_per_series(panel):
+    bp = BPForecaster(
+        n_models=1, lags=3, regressor=BPRegressor(hidden_layer_sizes=(3,), epochs=20)
+    )
+    f = CombinationForecaster(horizon=2, forecasters=[bp, Naive()], random_state=7)
+    out = quiet(lambda: f.fit(panel).predict())
+    for uid in ("s0", "s2"):
+        by_hand = clone(bp).set_params(random_state=series_seed(7, uid))
+        expected = quiet(lambda m=by_hand, uid=uid: m.fit(one(panel, uid)).predict(2))
+        got = out.loc[out["unique_id"] == uid, "BPForecaster"].to_numpy()
+        np.testing.assert_array_equal(got, expected.to_numpy())
+    assert bp.get_params()["random_state"] is None  # the given member is untouched
+    assert not hasattr(bp, "models_")
+
+
+def test_integer_ids_and_integer_times():
+    data = pd.DataFrame(
+        {
+            "unique_id": np.repeat([10, 20], 12),
+            "ds": np.tile(np.arange(12), 2),
+            "y": np.r_[np.arange(12.0), 5.0 + np.arange(12.0) * 2],
+        }
+    )
+    f = CombinationForecaster(horizon=2, forecasters=[Naive(), SeasonalNaive(1)])
+    out = f.fit(data).predict()
+    assert out["unique_id"].tolist() == [10, 10, 20, 20]
+    assert out["ds"].tolist() == [12, 13, 12, 13]
+    assert out["forecast"].tolist() == [11.0, 11.0, 27.0, 27.0]
+
+
+# ------------------------------------------------------------------- failures
+
+
+def test_a_local_member_failing_on_a_series_leaves_the_others():
+    data = make_panel(lengths=(30, 8, 30))  # s1 is shorter than a season
+    f = CombinationForecaster(
+        horizon=3, forecasters=[Naive(), SeasonalNaive(), Naive2()]
+    )
+    with pytest.warns(MemberFailedWarning, match="'SeasonalNaive' failed on 1 series"):
+        f.fit(data)
+    assert list(f.failures_["SeasonalNaive"]) == ["s1"]
+    assert "fewer than one season" in f.failures_["SeasonalNaive"]["s1"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # already warned in fit: no second warning
+        out = f.predict()
+    rows = out["unique_id"] == "s1"
+    assert out.loc[rows, "SeasonalNaive"].isna().all()
+    last = data.loc[data["unique_id"] == "s1", "y"].iloc[-1]
+    # median of Naive and Naive2 (not seasonal with 8 values): both the last value
+    np.testing.assert_allclose(out.loc[rows, "forecast"], [last] * 3)
+    assert out.attrs["failures"]["SeasonalNaive"] == f.failures_["SeasonalNaive"]
+    assert "failed series" in f.summary() and "SeasonalNaive" in f.summary()
+
+
+def test_a_global_member_is_refitted_without_a_series_it_refuses():
+    data = make_panel(lengths=(30, 5, 30))  # s1: too short for h + 1 = 7 values
+    f = CombinationForecaster(
+        horizon=6, forecasters=[small_global(), Naive(), Naive2()], random_state=0
+    )
+    with pytest.warns(MemberFailedWarning, match="'GlobalForecaster' failed on 1"):
+        f.fit(data)
+    assert list(f.failures_["GlobalForecaster"]) == ["s1"]
+    assert f.forecasters_["GlobalForecaster"].ids_ == ["s0", "s2"]
+    out = quiet(f.predict)
+    rows = out["unique_id"] == "s1"
+    assert out.loc[rows, "GlobalForecaster"].isna().all()
+    assert out.loc[~rows, "GlobalForecaster"].notna().all()
+    np.testing.assert_allclose(
+        out.loc[rows, "forecast"],
+        (out.loc[rows, "Naive"] + out.loc[rows, "Naive2"]) / 2,
+    )
+
+
+class _NaNForOne:
+    """A global member (fit(data)) that forecasts NaN for series 's0'."""
+
+    def fit(self, data):
+        self.last_ = data.groupby("unique_id")["y"].last()
+        self.index_ = data.groupby("unique_id")["ds"].max()
+        return self
+
+    def predict(self, h):
+        rows = []
+        for uid, last in self.last_.items():
+            dates = pd.date_range(self.index_[uid], periods=h + 1, freq="MS")[1:]
+            value = np.nan if uid == "s0" else last + 1.0
+            rows.append(
+                pd.DataFrame({"unique_id": uid, "ds": dates, "forecast": value})
+            )
+        return pd.concat(rows, ignore_index=True)
+
+
+class _Broken:
+    def fit(self, df):
+        raise RuntimeError("cannot fit")
+
+    def predict(self, h):  # pragma: no cover - never reached
+        raise AssertionError
+
+
+def test_non_finite_and_failing_members_are_left_out(panel):
+    f = CombinationForecaster(
+        horizon=2,
+        forecasters=[("nan", _NaNForOne()), Naive(), ("broken", _Broken())],
+    )
+    with pytest.warns(MemberFailedWarning, match="'broken' failed on 3 series"):
+        f.fit(panel)
+    assert f.forecasters_["broken"] is None
+    assert f.kinds_["nan"] == "global" and f.kinds_["broken"] == "global"
+    with pytest.warns(MemberFailedWarning, match="'nan' failed on 1 series"):
+        out = f.predict()
+    assert f.failures_["nan"] == {"s0": "non-finite forecast"}
+    assert "cannot fit" in f.failures_["broken"]["s1"]
+    s0 = out["unique_id"] == "s0"
+    np.testing.assert_array_equal(out.loc[s0, "forecast"], out.loc[s0, "Naive"])
+    np.testing.assert_allclose(
+        out.loc[~s0, "forecast"], (out.loc[~s0, "nan"] + out.loc[~s0, "Naive"]) / 2
+    )
+    assert out["broken"].isna().all()
+
+
+def test_a_series_no_member_can_forecast_raises_naming_it():
+    data = make_panel(lengths=(30, 6))
+    f = CombinationForecaster(horizon=2, forecasters=[SeasonalNaive(12)])
+    with pytest.raises(SeriesError, match="series 's1': no member could forecast"):
+        quiet(lambda: f.fit(data))
+
+
+def test_bad_series_data_raises_naming_the_series():
+    data = make_panel(lengths=(20, 20))
+    data.loc[25, "y"] = np.nan
+    with pytest.raises(SeriesError, match="series 's1'"):
+        CombinationForecaster(forecasters=[Naive()]).fit(data)
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_bad_parameters_name_the_argument(panel):
+    for kwargs, error, match in [
+        ({"combine": "max"}, ValueError, "combine"),
+        ({"forecasters": []}, ValueError, "forecasters is empty"),
+        ({"forecasters": Naive()}, TypeError, "forecasters"),
+        ({"forecasters": "Naive"}, TypeError, "forecasters"),
+        ({"forecasters": [Naive(), 3]}, TypeError, r"forecasters\[1\] must be a"),
+        ({"forecasters": [Naive(), Naive()]}, ValueError, "forecasters: the member"),
+        ({"forecasters": [("forecast", Naive())]}, ValueError, "'forecast' is not"),
+        ({"forecasters": [("", Naive())]}, ValueError, "forecasters: the member name"),
+        ({"horizon": 0}, ValueError, "horizon"),
+        ({"horizon": 2.5}, ValueError, "horizon"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+    ]:
+        with pytest.raises(error, match=match):
+            CombinationForecaster(**kwargs).fit(panel)
+
+
+def test_bad_data_and_h(panel):
+    f = CombinationForecaster(horizon=2, forecasters=[Naive()])
+    with pytest.raises(NotFittedError):
+        f.predict()
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        f.fit(panel.to_numpy())
+    with pytest.raises(ValueError, match=r"missing the columns \['y'\]"):
+        f.fit(panel.rename(columns={"y": "value"}))
+    with pytest.raises(ValueError, match=r"columns \['price'\] besides"):
+        f.fit(panel.assign(price=1.0))
+    with pytest.raises(ValueError, match="no rows"):
+        f.fit(panel.iloc[:0])
+    f.fit(panel)
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="h must be a positive integer"):
+            f.predict(bad)
+    with pytest.raises(ValueError, match="h=3 exceeds horizon=2"):
+        f.predict(3)
+
+
+def test_input_frame_and_members_are_not_modified():
+    data = make_panel(lengths=(30, 24))
+    data = data.sample(frac=1.0, random_state=0)  # unsorted rows
+    before = data.copy(deep=True)
+    members = [small_global(), Theta(), Naive()]
+    params = [m.get_params() for m in members]
+    f = CombinationForecaster(horizon=3, forecasters=members, random_state=1)
+    quiet(lambda: f.fit(data).predict())
+    pd.testing.assert_frame_equal(data, before)
+    assert [m.get_params() for m in members] == params
+    assert members[0].horizon == 1 and not hasattr(members[0], "models_")
+
+
+# ---------------------------------------------------------- defaults, protocol
+
+
+def test_default_members_follow_the_horizon_and_seed():
+    members = default_members(7, random_state=5)
+    assert [name for name, _ in members] == ["GlobalForecaster", "Theta", "ETS"]
+    glob, theta, ets = (m for _, m in members)
+    assert (glob.horizon, glob.random_state) == (7, 5)
+    assert glob.get_params() == GlobalForecaster(horizon=7, random_state=5).get_params()
+    assert theta.deseasonalize == "m4" and theta.season_length is None
+    assert ets.get_params() == ETS().get_params()
+    assert CombinationForecaster().forecasters is None
+
+
+def test_is_global_forecaster():
+    assert is_global_forecaster(GlobalForecaster())
+    assert is_global_forecaster(_NaNForOne()) and is_global_forecaster(_Broken())
+    for local in (BPForecaster(), Theta(), ETS(), Naive2()):
+        assert not is_global_forecaster(local)
+
+
+def test_sklearn_protocol_and_summary(fitted):
+    twin = clone(fitted)
+    assert twin.get_params()["horizon"] == H
+    assert not hasattr(twin, "forecasters_")
+    text = str(fitted.summary())
+    assert text.startswith("CombinationForecaster: median of 3 members")
+    assert "GlobalForecaster  global" in text and "series:" in text
+    assert "<table" in fitted.summary().as_html()
