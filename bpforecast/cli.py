@@ -272,10 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--solver",
         choices=list(SOLVER_NAMES),
-        default="traingdx",
-        help="training function of the networks (default: %(default)s); "
-        "trainbr trains on all windows with Bayesian regularisation instead of "
-        "early stopping. With --global: traingd* keep mini-batches of 256 "
+        default=None,
+        help="training function of the networks (default: trainbr, which trains "
+        "on all windows with Bayesian regularisation instead of early stopping; "
+        "with --global, traingdx on mini-batches). With --global: traingd* keep "
+        "mini-batches of 256 "
         "windows, trainscg and trainrp train full batch, trainlm and trainbr "
         "are refused (their Jacobian grows with windows x horizon x weights)",
     )
@@ -402,18 +403,12 @@ def _index_label(data: LoadedSeries) -> str:
     return data.date_column or "index"
 
 
-def _make_regressor(solver: str):
-    """The forecaster's default network with another training function.
+def _make_regressor(solver: str | None):
+    """The forecaster's default network for ``solver`` (None: its own default).
 
-    None for traingdx (the forecaster's own default). trainbr needs no
-    validation block: it trains on every window (``division=None``).
+    See :func:`~bpforecast.forecasting.forecaster.default_regressor`.
     """
-    if solver == "traingdx":
-        return None
-    regressor = default_regressor().set_params(solver=solver)
-    if solver == "trainbr":
-        regressor.set_params(division=None)
-    return regressor
+    return None if solver is None else default_regressor(solver=solver)
 
 
 def _n_models(args: argparse.Namespace) -> int:
@@ -426,7 +421,7 @@ def _n_models(args: argparse.Namespace) -> int:
 
 def _make_forecaster(args: argparse.Namespace) -> BPForecaster:
     return BPForecaster(
-        regressor=_make_regressor(getattr(args, "solver", "traingdx")),
+        regressor=_make_regressor(getattr(args, "solver", None)),
         lags=args.lags,
         horizon=args.horizon,
         strategy=args.strategy,
@@ -717,7 +712,7 @@ def _forecast_global(
     ``--solver`` picks the training function of its default network
     (:func:`default_global_regressor`); traingdx keeps the default.
     """
-    solver = getattr(args, "solver", "traingdx")
+    solver = getattr(args, "solver", None) or "traingdx"
     network = None if solver == "traingdx" else default_global_regressor(solver=solver)
     model = GlobalForecaster(
         horizon=args.horizon,
@@ -810,12 +805,13 @@ def _run_forecast_many(args: argparse.Namespace, panel: LoadedPanel) -> int:
     start = time.perf_counter()
     if args.global_model:
         table, failures, no_intervals, model = _forecast_global(args, panel, notes)
-        rule = default_global_regressor(solver=args.solver)
+        solver = args.solver or "traingdx"
+        rule = default_global_regressor(solver=solver)
         batches = "full batch" if rule.batch_size is None else "mini-batches"
         what = (
             f"GlobalForecaster, {len(model.lookbacks_)} networks "
             f"(lookbacks {', '.join(str(v) for v in model.lookbacks_)}), "
-            f"{args.solver} {batches}"
+            f"{solver} {batches}"
             if hasattr(model, "lookbacks_")
             else "GlobalForecaster"
         )

@@ -178,10 +178,24 @@ def test_predict_interval_widths_follow_the_errors():
 
 def test_create_train_X_y_shows_the_windows():
     y = load_airline_passengers()
-    X, Y = BPForecaster(lags=[1, 12]).create_train_X_y(y)
+    f = BPForecaster(lags=[1, 12])
+    X, Y = f.create_train_X_y(y)
     assert list(X.columns) == ["y_lag12"]  # y_lag1 is the level, removed
     assert len(X) == len(y) - 12
-    np.testing.assert_allclose(X.iloc[0, 0], np.log(112) - np.log(y.iloc[11]), atol=0.2)
+    # Changes from the level, in units of the RMS one-step change of the
+    # seasonally adjusted log series (recomputed here from its parts).
+    adjusted = f.seasonal_.transform(np.log(y.to_numpy()), 0)
+    unit = np.sqrt(np.mean(np.diff(adjusted) ** 2))
+    assert f.scale_ == pytest.approx(unit, rel=1e-12)
+    assert 0.02 < unit < 0.2  # a few percent a month
+    np.testing.assert_allclose(
+        X.iloc[0, 0] * unit, np.log(112) - np.log(y.iloc[11]), atol=0.2
+    )
+    np.testing.assert_allclose(
+        Y.iloc[:, 0] * unit,
+        np.diff(adjusted)[11:],  # target minus the level (lag 1): a change
+        rtol=1e-10,
+    )
 
 
 def test_forecast_from_longer_history_without_refit():

@@ -208,6 +208,12 @@ class BPRegressor(RegressorMixin, BaseEstimator):
         Initial weights (MATLAB's initnw, or scikit-learn's Glorot uniform).
     scaling : {'mapstd', 'mapminmax'} or None, default='mapstd'
         Scaling of inputs and targets (see :mod:`bpforecast.estimators.preprocessing`).
+    target_scaling : {'same', 'mapstd', 'mapminmax'} or None, default='same'
+        Scaling of the targets alone: 'same' follows ``scaling``; None
+        leaves them unscaled, so that the output layer works in the targets'
+        own units (MATLAB: ``net.outputs{end}.processFcns = {}`` while the
+        inputs keep theirs). A weight penalty (``alpha``, trainbr) then
+        pulls predictions toward 0 rather than toward the targets' mean.
     division : {'auto', 'block', 'random', 'interleaved'} or None, \
 default='auto'
         How ``fit`` splits its data into training, validation and test
@@ -337,6 +343,7 @@ default='auto'
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "init": [StrOptions(set(INIT_METHODS))],
         "scaling": [StrOptions(set(SCALINGS)), None],
+        "target_scaling": [StrOptions({"same", *SCALINGS}), None],
         "division": [StrOptions({"auto", "block", "random", "interleaved"}), None],
         "division_ratios": ["array-like"],
         "warm_start": ["boolean"],
@@ -380,6 +387,7 @@ default='auto'
         deltamax=50.0,
         init="nguyen-widrow",
         scaling="mapstd",
+        target_scaling="same",
         division="auto",
         division_ratios=(0.70, 0.15, 0.15),
         warm_start=False,
@@ -420,6 +428,7 @@ default='auto'
         self.deltamax = deltamax
         self.init = init
         self.scaling = scaling
+        self.target_scaling = target_scaling
         self.division = division
         self.division_ratios = division_ratios
         self.warm_start = warm_start
@@ -816,25 +825,34 @@ default='auto'
 
     def _fit_scaling(self, X, Y) -> None:
         xp = array_namespace(X)
-        if self.scaling is None:
-            kw = {"dtype": X.dtype, "device": device(X)}
-            self.x_center_ = xp.zeros(X.shape[1], **kw)
-            self.x_gain_ = xp.ones(X.shape[1], **kw)
-            self.y_center_ = xp.zeros(Y.shape[1], **kw)
-            self.y_gain_ = xp.ones(Y.shape[1], **kw)
-            self.constant_features_ = xp.zeros(X.shape[1], dtype=xp.bool)
-            self.constant_targets_ = xp.zeros(Y.shape[1], dtype=xp.bool)
-            return
-        params = SCALINGS[self.scaling]
-        self.x_center_, self.x_gain_, self.constant_features_ = params(X)
-        self.y_center_, self.y_gain_, self.constant_targets_ = params(Y)
+
+        def unscaled(A):
+            kw = {"dtype": A.dtype, "device": device(A)}
+            return (
+                xp.zeros(A.shape[1], **kw),
+                xp.ones(A.shape[1], **kw),
+                xp.zeros(A.shape[1], dtype=xp.bool),
+            )
+
+        target = self.scaling if self.target_scaling == "same" else self.target_scaling
+        for which, A, how in (("x", X, self.scaling), ("y", Y, target)):
+            center, gain, constant = unscaled(A) if how is None else SCALINGS[how](A)
+            setattr(self, f"{which}_center_", center)
+            setattr(self, f"{which}_gain_", gain)
+            name = "constant_features_" if which == "x" else "constant_targets_"
+            setattr(self, name, constant)
         for name in ("x_center_", "x_gain_", "y_center_", "y_gain_"):
             value = getattr(self, name)
             bad_gain = name.endswith("gain_") and bool(xp.any(value == 0))
             if bad_gain or not bool(xp.all(xp.isfinite(value))):
                 which = "X" if name.startswith("x") else "y"
+                how = (
+                    f"scaling={self.scaling!r}"
+                    if which == "X"
+                    else f"target_scaling={target!r}"
+                )
                 raise ValueError(
-                    f"{which} cannot be scaled with scaling={self.scaling!r}: a "
+                    f"{which} cannot be scaled with {how}: a "
                     "column's mean, range or standard deviation overflows or "
                     "underflows (values too large in magnitude, or a range too "
                     "small to represent); rescale the data first."
