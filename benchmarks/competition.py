@@ -46,6 +46,10 @@ reference and as the fallback):
 ``BPForecaster-Ridge``
     The same pipeline with ``regressor=sklearn.linear_model.Ridge()`` and
     ``n_models=1`` (Ridge is deterministic: five copies give the same median).
+``BPForecaster-traingdx``
+    The defaults of version 0.2: the network of
+    ``default_regressor(solver='traingdx')`` (traingdx, early stopping on
+    the last 20 % of the windows).
 ``Combination``
     The per-step median of the BPForecaster, Theta and ETS forecasts (after
     any fallback of a member); its time is the sum of its members' times, its
@@ -322,6 +326,19 @@ def _bp_ridge(settings: Settings) -> LocalMethod:
     )
 
 
+def _bp_traingdx(settings: Settings) -> LocalMethod:
+    from bpforecast.forecasting.forecaster import default_regressor
+
+    kwargs = {"n_models": 1} if settings.quick else {}
+    return estimator_method(
+        lambda: BPForecaster(
+            regressor=default_regressor(solver="traingdx"),
+            random_state=settings.seed,
+            **kwargs,
+        )
+    )
+
+
 def global_method(make: Callable[[int], Any]) -> GlobalMethod:
     """A global method from a factory ``make(h)`` of GlobalForecaster-likes.
 
@@ -400,6 +417,7 @@ METHODS = {
     "ETS": lambda s: estimator_method(ETS),
     "BPForecaster": _bp,
     "BPForecaster-Ridge": _bp_ridge,
+    "BPForecaster-traingdx": _bp_traingdx,  # the default network of version 0.2
     "Combination": lambda s: Combination(("BPForecaster", "Theta", "ETS")),
     # ---- GLOBAL METHODS: one model trained across all series of a subset ----
     "GlobalForecaster": _global,

@@ -263,3 +263,39 @@ def test_quick_run_scores_six_subsets_and_ends_with_its_json_record():
     for value in record["average_owa"].values():
         assert math.isfinite(value)
     assert "Machine:" in result.stdout and "BLAS" in result.stdout
+
+
+@pytest.mark.slow
+def test_local_defaults_sweep_runs_variants_on_an_even_sample():
+    script = ROOT / "benchmarks" / "local_defaults.py"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            "--variants",
+            "default,v0.2",
+            "--sample",
+            "3",
+            "--subsets",
+            "M1-yearly",
+            "--baselines",
+            "Theta",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=ROOT,
+    )
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["methods"] == ["Naive2", "Theta", "BP:default", "BP:v0.2"]
+    methods = record["subsets"]["M1-yearly"]["methods"]
+    assert {entry["n_series"] for entry in methods.values()} == {3}
+    assert math.isfinite(record["average_owa"]["BP:default"])
+    # the sample is spread over the subset: first, middle and last series
+    spec = importlib.util.spec_from_file_location("local_defaults_bench", script)
+    sweep = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sweep)
+    sampled = sweep._sampled(lambda name, max_series: list(range(10)), 3)
+    assert sampled("M1-yearly") == [0, 4, 9]
+    assert sampled("M1-yearly", 2) == [0, 4]

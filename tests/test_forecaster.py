@@ -260,3 +260,32 @@ def test_invalid_parameters():
         BPForecaster(lags=[0, 1]).fit(y)
     with pytest.raises(ValueError, match="'n_models' parameter"):
         BPForecaster(n_models=0).fit(y)
+
+
+def test_default_network_is_trainbr_on_changes_with_unscaled_targets():
+    y = load_nile()
+    f = BPForecaster(n_models=2, random_state=0).fit(y)
+    net = f.models_[0]
+    assert (net.solver, net.division, net.max_fail) == ("trainbr", None, 0)
+    assert net.target_scaling is None
+    # the targets reach the network in units of scale_, not standardised
+    assert net.y_center_.tolist() == [0.0] and net.y_gain_.tolist() == [1.0]
+    # levels (normalize=None) are no changes: their targets stay centred
+    g = BPForecaster(n_models=1, normalize=None, random_state=0).fit(y)
+    assert g.scale_ == 1.0
+    np.testing.assert_allclose(
+        g.models_[0].y_center_, [g.y_train_.to_numpy().mean()], rtol=1e-12
+    )
+
+
+def test_scale_does_not_change_a_linear_models_forecast():
+    # OLS is equivariant to a common rescaling of inputs and targets, so the
+    # change of units (scale_) must cancel exactly in the forecast.
+    y = load_airline_passengers()
+    f = BPForecaster(regressor=LinearRegression(), lags=13, n_models=1).fit(y)
+    X, Y = f.X_train_.to_numpy(), f.y_train_.iloc[:, 0].to_numpy()
+    ols = LinearRegression().fit(X * f.scale_, Y * f.scale_)
+    f.models_ = [ols]
+    f.scale_ = 1.0
+    g = BPForecaster(regressor=LinearRegression(), lags=13, n_models=1).fit(y)
+    np.testing.assert_allclose(g.predict(12), f.predict(12), rtol=1e-8)

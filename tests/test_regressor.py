@@ -542,3 +542,46 @@ def test_unchecked_predict_path_equals_predict(kw):
     model.fit(X, y)
     rows = X[:7].astype(model.coefs_[0].dtype)
     np.testing.assert_array_equal(model._predict_array(rows), model.predict(X[:7]))
+
+
+# ------------------------------------------------------------ target_scaling
+
+
+@pytest.mark.parametrize("solver", ["traingdx", "trainbr"])
+def test_unscaled_targets_leave_the_output_layer_in_target_units(solver):
+    rng = np.random.default_rng(3)
+    X = rng.normal(loc=4.0, scale=3.0, size=(60, 3))
+    y = 0.5 * X[:, 0] - 2.0 + rng.normal(scale=0.1, size=60)
+    model = BPRegressor(
+        hidden_layer_sizes=(4,),
+        solver=solver,
+        epochs=30,
+        division=None,
+        max_fail=0,
+        target_scaling=None,
+        random_state=0,
+    ).fit(X, y)
+    # inputs: mapstd, as scikit-learn's scaler with the N-1 standard deviation
+    np.testing.assert_allclose(model.x_center_, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(model.x_gain_, 1 / X.std(axis=0, ddof=1), rtol=1e-12)
+    # targets: untouched
+    assert model.y_center_.tolist() == [0.0] and model.y_gain_.tolist() == [1.0]
+    # the prediction is the plain forward pass, with no reverse scaling
+    W1, W2 = model.coefs_
+    b1, b2 = model.intercepts_
+    hidden = np.tanh(((X - X.mean(axis=0)) / X.std(axis=0, ddof=1)) @ W1 + b1)
+    np.testing.assert_allclose(model.predict(X), (hidden @ W2 + b2).ravel(), rtol=1e-10)
+
+
+def test_target_scaling_same_follows_scaling_and_can_differ():
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(40, 2)), rng.normal(loc=10.0, size=40)
+    same = BPRegressor(hidden_layer_sizes=(3,), epochs=5, random_state=0).fit(X, y)
+    np.testing.assert_allclose(same.y_center_, [y.mean()], rtol=1e-12)
+    minmax = BPRegressor(
+        hidden_layer_sizes=(3,), epochs=5, target_scaling="mapminmax", random_state=0
+    ).fit(X, y)
+    np.testing.assert_allclose(minmax.x_center_, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(minmax.y_gain_, [2 / (y.max() - y.min())], rtol=1e-12)
+    with pytest.raises(ValueError, match="target_scaling"):
+        BPRegressor(target_scaling="maxabs").fit(X, y)

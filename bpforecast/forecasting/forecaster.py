@@ -266,7 +266,8 @@ class BPForecaster(BaseEstimator):
     ----------
     regressor : scikit-learn regressor or None, default=None
         The model trained on the windows. None means
-        :func:`default_regressor`. Any regressor works (Ridge,
+        :func:`default_regressor` (trainbr; its targets are centred when
+        ``normalize=None``). Any regressor works (Ridge,
         MLPRegressor, ...), so models can be compared on equal footing.
     lags : 'auto', int or list of int, default='auto'
         Past values used as inputs: ``L`` means ``1..L``; a list picks lags
@@ -309,6 +310,10 @@ class BPForecaster(BaseEstimator):
     season_length_ : int
     transform_ : LogTransform or None
     seasonal_ : SeasonalAdjustment
+    scale_ : float
+        With ``normalize='window'``, the unit of the windows: the RMS of the
+        one-step changes of the transformed, seasonally adjusted series
+        (:func:`change_scale`); 1.0 otherwise.
     models_ : list
         Fitted regressors (for 'direct', a list per step).
     X_train_, y_train_ : pandas.DataFrame
