@@ -7,7 +7,7 @@ Three sub-commands::
         [--strategy recursive|direct|mimo] [--n-models K] [--coverage 0.9]
         [--exog-columns a,b --future-exog future.csv] [--seed S]
         [--plot forecast.png] [-o forecast.csv]
-        [--id-column ID] [--global] [--jobs N] [--skip-bad-series]
+        [--id-column ID] [--global | --combine] [--jobs N] [--skip-bad-series]
     bpforecast backtest data.csv --column y [--date-column ds] --horizon 12
         [--initial N] [--step N] [--no-refit] [--baselines] [--lags ...]
         [--seed S] [--plot backtest.png] [-o folds.csv]
@@ -18,9 +18,12 @@ Three sub-commands::
 automatically. A long CSV of many series (an id, a date and a value
 column; the id column found when the dates repeat, or named with
 ``--id-column``) is forecast series by series (a BPForecaster each, ``--jobs``
-processes) or with one GlobalForecaster (``--global``); the long table
-``unique_id, ds, forecast, lower, upper`` is printed and written with ``-o``,
-and ``--skip-bad-series`` leaves out the series that cannot be fitted.
+processes), with one GlobalForecaster (``--global``) or with the median of a
+GlobalForecaster, Theta and ETS (``--combine``, a CombinationForecaster); the
+long table ``unique_id, ds, forecast, lower, upper`` (with ``--combine``:
+``unique_id, ds, forecast`` and a column per member) is printed and written
+with ``-o``, and ``--skip-bad-series`` leaves out the series that cannot be
+fitted.
 Problems with the input (a missing file, a missing or
 non-numeric column, missing values, irregular dates, a series too short for
 the model, bad option values) end the command with a one-line message that
@@ -55,6 +58,11 @@ from ._version import __version__
 from .datasets import list_datasets, load_dataset
 from .evaluation.backtesting import BacktestResult, backtest
 from .forecasting.baselines import ETS, SeasonalNaive, Theta, infer_season_length
+from .forecasting.combination import (
+    CombinationForecaster,
+    MemberFailedWarning,
+    default_members,
+)
 from .forecasting.forecaster import MIN_WINDOWS, BPForecaster, default_regressor
 from .forecasting.global_model import (
     JACOBIAN_SOLVERS,
@@ -187,6 +195,22 @@ def _coverage(text: str) -> float:
     return value
 
 
+class _StoreGiven(argparse.Action):
+    """Store the value and remember, in ``namespace.given``, that it was given.
+
+    For options whose default cannot tell "not given" apart (``--coverage``).
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        namespace.given = {*getattr(namespace, "given", ()), self.dest}
+
+
+def _given(args: argparse.Namespace, dest: str) -> bool:
+    """Whether the option stored in ``dest`` was given on the command line."""
+    return dest in getattr(args, "given", ())
+
+
 def _column_list(text: str) -> list[str]:
     columns = [part.strip() for part in text.split(",") if part.strip()]
     if not columns:
@@ -266,8 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         help="networks trained from different random starts (default: "
-        f"{BPForecaster().n_models}; with --global "
-        f"{GlobalForecaster().n_models} per lookback)",
+        f"{BPForecaster().n_models}; with --global, and for the GlobalForecaster "
+        f"member of --combine, {GlobalForecaster().n_models} per lookback)",
     )
     group.add_argument(
         "--solver",
@@ -303,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--coverage",
         type=_coverage,
         default=0.9,
+        action=_StoreGiven,
         help="prediction interval coverage (default: %(default)s)",
     )
     many = fc.add_argument_group(
@@ -313,19 +338,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="column of series ids (default: found when the dates repeat and "
         "exactly one text column can hold the ids)",
     )
-    many.add_argument(
+    mode = many.add_mutually_exclusive_group()
+    mode.add_argument(
         "--global",
         dest="global_model",
         action="store_true",
         help="fit one GlobalForecaster on all series instead of a "
         "BPForecaster per series",
     )
+    mode.add_argument(
+        "--combine",
+        action="store_true",
+        help="forecast each series with the median of a GlobalForecaster "
+        "(fitted on all series), the M4 Theta and ETS (a CombinationForecaster: "
+        "the best method on our development benchmark); the output has a column "
+        "per member, and no prediction intervals",
+    )
     many.add_argument(
         "--jobs",
         type=_positive_int,
         default=1,
-        help="parallel processes: series (local) or ensemble members (--global) "
-        "(default: 1)",
+        help="parallel processes: series (local), ensemble members (--global), "
+        "or both (--combine) (default: 1)",
     )
     many.add_argument(
         "--skip-bad-series",
@@ -414,7 +448,7 @@ def _make_regressor(solver: str | None):
 def _n_models(args: argparse.Namespace) -> int:
     if args.n_models is not None:
         return args.n_models
-    if getattr(args, "global_model", False):
+    if getattr(args, "global_model", False) or getattr(args, "combine", False):
         return GlobalForecaster().n_models
     return BPForecaster().n_models
 
@@ -508,6 +542,11 @@ def _run_forecast(args: argparse.Namespace) -> int:
             "--global needs many series: a long file with an id column "
             "(see --id-column)"
         )
+    if args.combine:
+        raise ValueError(
+            "--combine needs many series: a long file with an id column (see "
+            "--id-column); its GlobalForecaster member learns from all of them"
+        )
     if args.skip_bad_series:
         raise ValueError(
             "--skip-bad-series needs many series: a long file with an id "
@@ -596,28 +635,61 @@ def _run_forecast(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------- many series
 def _check_many_options(args: argparse.Namespace) -> None:
-    """Options that do not apply to a file of many series (or to --global)."""
+    """Options that do not apply to many series, or to --global or --combine."""
     if args.future_exog is not None:
         raise ValueError("--future-exog is not supported yet for many series")
-    if not args.global_model:
+    if args.global_model:
+        flag, model = "--global", "GlobalForecaster"
+        unused = [
+            (args.lags != "auto", "--lags", "it chooses its lookbacks itself"),
+            (
+                args.strategy != "recursive",
+                "--strategy",
+                "it forecasts all steps at once",
+            ),
+            (
+                args.solver in JACOBIAN_SOLVERS,
+                f"--solver {args.solver}",
+                "every epoch would build a Jacobian of (windows x horizon) rows by "
+                "(weights) columns, e.g. 10^5 windows x 12 steps x ~2,000 weights = "
+                "2.5e9 values, 20 GB; use --solver trainscg (full batch) or "
+                "traingdx (mini-batches)",
+            ),
+        ]
+    elif args.combine:
+        flag, model = "--combine", "CombinationForecaster"
+        unused = [
+            (
+                args.lags != "auto",
+                "--lags",
+                "its GlobalForecaster member chooses its lookbacks itself, and "
+                "Theta and ETS use the whole series",
+            ),
+            (
+                args.strategy != "recursive",
+                "--strategy",
+                "its members forecast all steps themselves",
+            ),
+            (
+                args.solver is not None,
+                "--solver",
+                "its members keep the training they were benchmarked with; "
+                "--global takes --solver",
+            ),
+            (
+                _given(args, "coverage"),
+                "--coverage",
+                "it gives no prediction intervals, only the median of its "
+                "members' point forecasts",
+            ),
+        ]
+    else:
         return
-    unused = [
-        (args.lags != "auto", "--lags", "it chooses its lookbacks itself"),
-        (args.strategy != "recursive", "--strategy", "it forecasts all steps at once"),
-        (
-            args.solver in JACOBIAN_SOLVERS,
-            f"--solver {args.solver}",
-            "every epoch would build a Jacobian of (windows x horizon) rows by "
-            "(weights) columns, e.g. 10^5 windows x 12 steps x ~2,000 weights = "
-            "2.5e9 values, 20 GB; use --solver trainscg (full batch) or traingdx "
-            "(mini-batches)",
-        ),
-    ]
     for given, option, why in unused:
         if given:
             raise ValueError(
-                f"{option} does not apply to --global (GlobalForecaster: {why}); "
-                "drop it, or forecast each series locally without --global"
+                f"{option} does not apply to {flag} ({model}: {why}); "
+                f"drop it, or forecast each series locally without {flag}"
             )
 
 
@@ -756,6 +828,107 @@ def _forecast_global(
     return table, failures, no_intervals, model
 
 
+def _make_combination(args: argparse.Namespace) -> CombinationForecaster:
+    """CombinationForecaster with its default members.
+
+    ``--n-models`` sets the GlobalForecaster member's networks per lookback,
+    ``--season-length`` every member's season, ``--jobs`` the processes over
+    series of the local members and over the global member's networks.
+    """
+    members = default_members(args.horizon, args.seed)
+    for name, member in members:
+        member.set_params(season_length=args.season_length)
+        if name == "GlobalForecaster":
+            member.set_params(
+                n_models=_n_models(args),
+                n_jobs=args.jobs if args.jobs > 1 else None,
+            )
+    return CombinationForecaster(
+        horizon=args.horizon,
+        forecasters=members,
+        n_jobs=args.jobs,
+        random_state=args.seed,
+    )
+
+
+def _forecast_combine(
+    args: argparse.Namespace, panel: LoadedPanel, notes: _Notes
+) -> tuple[pd.DataFrame, dict, CombinationForecaster]:
+    """A CombinationForecaster for all series; bad series dropped when skipping.
+
+    Returns (table, {id: message} of the skipped series, the fitted model).
+    A member that fails on a series is a note (its column is empty there and
+    the forecast combines the other members), not a skipped series; a series
+    with bad data, or that no member can forecast, is a SeriesError, skipped
+    with ``--skip-bad-series`` as with ``--global``.
+    """
+    model = _make_combination(args)
+    data = panel.data
+    failures: dict = {}
+    table = pd.DataFrame(columns=["unique_id", "ds", "forecast"])
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        while len(data) > 0:
+            try:
+                table = model.fit(data).predict()
+                break
+            except SeriesError as exc:
+                known = bool((data["unique_id"] == exc.unique_id).any())
+                if not args.skip_bad_series or not known:
+                    raise SeriesError(
+                        exc.unique_id, _with_skip_hint(exc.message)
+                    ) from None
+                failures[exc.unique_id] = _MORE_FAIL.sub("", exc.message)
+                data = data[data["unique_id"] != exc.unique_id]
+    # Member failures are reported from failures_ below, once per member.
+    notes.add_warnings(
+        [w for w in record if not issubclass(w.category, MemberFailedWarning)]
+    )
+    if len(table) > 0:
+        for name, failed in model.failures_.items():
+            if not failed:
+                continue
+            ids = list(failed)
+            uid, message = ids[0], failed[ids[0]]
+            if len(ids) == 1:
+                notes.add(
+                    f"member {name} gave no forecast for series {uid!r}, whose "
+                    f"forecast is the {model.combine} of the other members: "
+                    f"{message}"
+                )
+                continue
+            shown = ", ".join(repr(v) for v in ids[:5])
+            more = " ..." if len(ids) > 5 else ""
+            notes.add(
+                f"member {name} gave no forecast for {len(ids)} series ({shown}"
+                f"{more}), whose forecasts are the {model.combine} of the other "
+                f"members; e.g. series {uid!r}: {message}"
+            )
+    return table, failures, model
+
+
+def _describe_combination(model: CombinationForecaster, jobs: int) -> str:
+    """The Model line of --combine: the combination and its members."""
+    parts = []
+    for name, member in model.forecasters_.items():
+        if name == "GlobalForecaster" and hasattr(member, "lookbacks_"):
+            lookbacks = ", ".join(str(v) for v in member.lookbacks_)
+            parts.append(
+                f"{name} ({_plural(len(member.models_), 'network')}, "
+                f"lookbacks {lookbacks})"
+            )
+        elif name == "Theta":
+            parts.append("Theta (M4)")
+        else:
+            parts.append(name)
+    members = (
+        ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+    )
+    return (
+        f"CombinationForecaster, {model.combine} of {members}, {_plural(jobs, 'job')}"
+    )
+
+
 def _plot_many(
     path: str,
     panel: LoadedPanel,
@@ -803,7 +976,15 @@ def _run_forecast_many(args: argparse.Namespace, panel: LoadedPanel) -> int:
     _check_many_options(args)
     notes = _Notes()
     start = time.perf_counter()
-    if args.global_model:
+    no_intervals: list = []
+    if args.combine:
+        table, failures, combination = _forecast_combine(args, panel, notes)
+        what = (
+            _describe_combination(combination, args.jobs)
+            if hasattr(combination, "forecasters_")
+            else "CombinationForecaster"
+        )
+    elif args.global_model:
         table, failures, no_intervals, model = _forecast_global(args, panel, notes)
         solver = args.solver or "traingdx"
         rule = default_global_regressor(solver=solver)
@@ -833,7 +1014,7 @@ def _run_forecast_many(args: argparse.Namespace, panel: LoadedPanel) -> int:
         raise ValueError(
             f"no series could be forecast ({len(failures)} skipped); see the notes"
         )
-    if no_intervals and not args.global_model:
+    if no_intervals and not (args.global_model or args.combine):
         _note(
             f"{f'{len(no_intervals)} series'} too short for prediction "
             "intervals, forecast without them: "
@@ -864,10 +1045,12 @@ def _run_forecast_many(args: argparse.Namespace, panel: LoadedPanel) -> int:
         if with_intervals
         else "without prediction intervals"
     )
+    rows = f"{len(table)} rows"
+    if args.combine:
+        rows += f"; forecast is the {combination.combine} of the member columns"
     lines += [
         "",
-        f"Forecast, {args.horizon} steps for {f'{n_forecast} series'} "
-        f"{how} ({len(table)} rows):",
+        f"Forecast, {args.horizon} steps for {f'{n_forecast} series'} {how} ({rows}):",
     ]
     shown = table.head(MANY_TABLE_ROWS).copy()
     shown["ds"] = [_format_time(t) for t in shown["ds"]]
@@ -890,7 +1073,13 @@ def _run_forecast_many(args: argparse.Namespace, panel: LoadedPanel) -> int:
     if args.plot is not None:
         ids = list(pd.unique(table["unique_id"]))
         plotted = ids[:PLOT_SERIES]
-        model_name = "GlobalForecaster" if args.global_model else "BPForecaster"
+        model_name = (
+            "CombinationForecaster"
+            if args.combine
+            else "GlobalForecaster"
+            if args.global_model
+            else "BPForecaster"
+        )
         title = f"{panel.column}: {args.horizon}-step forecasts ({model_name})"
         _plot_many(args.plot, panel, table, plotted, args.coverage, title)
         which = ", ".join(repr(uid) for uid in plotted)

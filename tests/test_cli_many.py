@@ -190,6 +190,94 @@ def test_global_needs_many_series(tmp_path, capsys):
     _error(rc, err, "--global needs many series", "--id-column")
 
 
+# ------------------------------------------------------------------ combine
+MEMBERS = ["GlobalForecaster", "Theta", "ETS"]
+
+
+def test_combine_forecast_is_the_median_of_the_member_columns(tmp_path, capsys):
+    path = _write(tmp_path, _long_frame())
+    before = path.read_bytes()
+    out_csv = tmp_path / "fc.csv"
+    rc, out, err = _run(
+        capsys, "forecast", str(path), "--horizon", "3", "--combine", "-o",
+        str(out_csv), *FAST,
+    )  # fmt: skip
+    assert rc == 0, err
+    assert path.read_bytes() == before  # the input file is left alone
+    assert (
+        "Model:          CombinationForecaster, median of GlobalForecaster (3 "
+        "networks, lookbacks 12, 12, 12), Theta (M4) and ETS, 1 job"
+    ) in out
+    assert "3 steps for 3 series without prediction intervals" in out
+    assert "forecast is the median of the member columns" in out
+    assert "GlobalForecaster  Theta" in out  # the members are printed too
+    table = pd.read_csv(out_csv)
+    assert table.columns.tolist() == ["unique_id", "ds", "forecast", *MEMBERS]
+    _check_table(table, SERIES, 3)
+    members = table[MEMBERS].to_numpy()
+    assert np.isfinite(members).all()
+    np.testing.assert_allclose(table["forecast"], np.median(members, axis=1))
+    means = table.groupby("unique_id")["forecast"].mean()
+    assert means.round(-1).tolist() == [10.0, 20.0, 30.0]
+
+
+def test_combine_notes_a_member_that_fails_on_a_series(tmp_path, capsys):
+    # 3 values: too short for the global member's windows (horizon + 1 = 4),
+    # which is refitted without it; Theta and ETS still forecast it.
+    series = [*SERIES, ("tiny", 3, "2000-01-01")]
+    path = _write(tmp_path, _long_frame(series))
+    out_csv = tmp_path / "fc.csv"
+    rc, out, err = _run(
+        capsys, "forecast", str(path), "--horizon", "3", "--combine", "-o",
+        str(out_csv), *FAST,
+    )  # fmt: skip
+    assert rc == 0, err
+    assert (
+        "note: member GlobalForecaster gave no forecast for series 'tiny', whose "
+        "forecast is the median of the other members: 3 values are too short"
+    ) in err
+    assert "Skipped" not in out
+    table = pd.read_csv(out_csv)
+    _check_table(table, series, 3)
+    tiny = table[table["unique_id"] == "tiny"]
+    assert tiny["GlobalForecaster"].isna().all()
+    np.testing.assert_allclose(tiny["forecast"], tiny[["Theta", "ETS"]].mean(axis=1))
+    assert table.loc[table["unique_id"] != "tiny", MEMBERS].notna().all().all()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--lags", "3"],
+        ["--strategy", "direct"],
+        ["--solver", "trainscg"],
+        ["--coverage", "0.8"],
+        ["--coverage", "0.9"],  # the default, but given: still no intervals
+    ],
+)
+def test_combine_refuses_options_that_do_not_apply(tmp_path, capsys, option):
+    path = _write(tmp_path, _long_frame())
+    rc, _, err = _run(
+        capsys, "forecast", str(path), "--horizon", "2", "--combine", *option
+    )
+    _error(rc, err, f"{option[0]} does not apply to --combine")
+
+
+def test_combine_and_global_are_exclusive(tmp_path, capsys):
+    path = _write(tmp_path, _long_frame())
+    rc, _, err = _run(
+        capsys, "forecast", str(path), "--horizon", "2", "--combine", "--global"
+    )
+    _error(rc, err, "--combine", "not allowed with", "--global")
+
+
+def test_combine_needs_many_series(tmp_path, capsys):
+    frame = _long_frame(SERIES[:1]).drop(columns="unique_id")
+    path = _write(tmp_path, frame)
+    rc, _, err = _run(capsys, "forecast", str(path), "--horizon", "2", "--combine")
+    _error(rc, err, "--combine needs many series", "--id-column")
+
+
 # ------------------------------------------------------------ the id column
 def test_explicit_id_column_with_integer_ids_and_other_names(tmp_path, capsys):
     frame = _long_frame(id_name="store", date_name="month", value="sales")
@@ -315,14 +403,14 @@ def _with_nan_in_b(tmp_path: Path) -> Path:
     return _write(tmp_path, frame)
 
 
-@pytest.mark.parametrize("mode", [[], ["--global"]])
+@pytest.mark.parametrize("mode", [[], ["--global"], ["--combine"]])
 def test_a_bad_series_is_named(tmp_path, capsys, mode):
     path = _with_nan_in_b(tmp_path)
     rc, _, err = _run(capsys, "forecast", str(path), "--horizon", "2", *mode, *FAST)
     _error(rc, err, "series 'b'", "--skip-bad-series")
 
 
-@pytest.mark.parametrize("mode", [[], ["--global"]])
+@pytest.mark.parametrize("mode", [[], ["--global"], ["--combine"]])
 def test_skip_bad_series_leaves_it_out_with_a_note(tmp_path, capsys, mode):
     path = _with_nan_in_b(tmp_path)
     out_csv = tmp_path / "fc.csv"
@@ -382,14 +470,16 @@ def test_long_tables_are_cut_with_a_count(tmp_path, capsys):
     assert "... 16 more rows (write them all with -o FILE.csv)" in out
 
 
-def test_plot_draws_the_first_four_series(tmp_path, capsys):
+@pytest.mark.parametrize("mode", [[], ["--combine"]])
+def test_plot_draws_the_first_four_series(tmp_path, capsys, mode):
     pytest.importorskip("matplotlib")
     series = [(f"s{k}", 40, "2000-01-01") for k in range(5)]
     path = _write(tmp_path, _long_frame(series))
     png = tmp_path / "fc.png"
     rc, out, err = _run(
-        capsys, "forecast", str(path), "--horizon", "3", "--plot", str(png), *FAST
-    )
+        capsys, "forecast", str(path), "--horizon", "3", "--plot", str(png),
+        *mode, *FAST,
+    )  # fmt: skip
     assert rc == 0, err
     assert "first 4 of 5 series ('s0', 's1', 's2', 's3')" in out
     assert png.stat().st_size > 1000

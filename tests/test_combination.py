@@ -166,6 +166,30 @@ def test_local_members_are_seeded_per_series(panel):
     assert not hasattr(bp, "models_")
 
 
+@pytest.mark.parametrize("strategy", ["direct", "mimo"])
+def test_direct_and_mimo_local_members_get_the_horizon(panel, strategy):
+    # Left at horizon=1, they could not forecast 3 steps and would fail.
+    small = BPRegressor(hidden_layer_sizes=(3,), epochs=10)
+    bp = BPForecaster(n_models=1, lags=2, strategy=strategy, regressor=small)
+    recursive = BPForecaster(n_models=1, lags=2, regressor=small, horizon=1)
+    f = CombinationForecaster(
+        horizon=3,
+        forecasters=[bp, ("recursive", recursive)],
+        random_state=2,
+    )
+    out = quiet(lambda: f.fit(panel).predict())
+    assert f.failures_ == {"BPForecaster": {}, "recursive": {}}
+    assert bp.horizon == 1  # the given member is untouched
+    fits = f.forecasters_["BPForecaster"].models_
+    assert {m.horizon for m in fits.values()} == {3}
+    # A recursive member forecasts any number of steps and keeps its horizon.
+    assert {m.horizon for m in f.forecasters_["recursive"].models_.values()} == {1}
+    by_hand = clone(bp).set_params(horizon=3, random_state=series_seed(2, "s1"))
+    expected = quiet(lambda: by_hand.fit(one(panel, "s1")).predict(3))
+    got = out.loc[out["unique_id"] == "s1", "BPForecaster"].to_numpy()
+    np.testing.assert_array_equal(got, expected.to_numpy())
+
+
 def test_integer_ids_and_integer_times():
     data = pd.DataFrame(
         {

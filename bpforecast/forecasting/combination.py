@@ -233,13 +233,21 @@ def _member_list(forecasters: Any, horizon: int, random_state: Any) -> list:
     for name, forecaster in items:
         model = clone(forecaster, safe=False)
         kind = "global" if is_global_forecaster(model) else "local"
-        if kind == "global" and hasattr(model, "get_params"):
+        if hasattr(model, "get_params"):
             params = model.get_params(deep=False)
             updates = {}
-            if "horizon" in params:
+            if kind == "global":
+                if "horizon" in params:
+                    updates["horizon"] = horizon
+                if random_state is not None and "random_state" in params:
+                    updates["random_state"] = random_state
+            elif (
+                "horizon" in params
+                and "strategy" in params
+                and params["strategy"] != "recursive"
+            ):
+                # A direct or mimo BPForecaster forecasts at most its horizon.
                 updates["horizon"] = horizon
-            if random_state is not None and "random_state" in params:
-                updates["random_state"] = random_state
             if updates:
                 model.set_params(**updates)
         members.append((name, model, kind))
@@ -271,8 +279,11 @@ class CombinationForecaster(BaseEstimator):
     horizon : int, default=1
         The longest forecast wanted: ``predict(h)`` takes any ``h <=
         horizon``. Global members that have a ``horizon`` parameter (such as
-        :class:`~bpforecast.GlobalForecaster`) get this one, so it is given
-        once, here.
+        :class:`~bpforecast.GlobalForecaster`) get this one, and so do local
+        members that have a ``horizon`` and a non-recursive ``strategy``
+        (:class:`~bpforecast.BPForecaster` with ``strategy='direct'`` or
+        ``'mimo'``, which forecasts at most its ``horizon`` steps), so it is
+        given once, here.
     forecasters : list or None, default=None
         The members: forecasters, or ``(name, forecaster)`` pairs; a member
         given alone is named after its class. None means
