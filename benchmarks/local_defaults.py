@@ -56,8 +56,8 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
         "trainbr with centred targets (target_scaling='same')",
         lambda h, m: BPForecaster(regressor=_net(target_scaling="same")),
     ),
-    "epochs50": ("50 trainbr epochs", lambda h, m: BPForecaster(
-        regressor=_net(epochs=50))),
+    "epochs100": ("100 trainbr epochs", lambda h, m: BPForecaster(
+        regressor=_net(epochs=100))),
     "epochs200": ("200 trainbr epochs", lambda h, m: BPForecaster(
         regressor=_net(epochs=200))),
     "h5": ("5 hidden neurons", lambda h, m: BPForecaster(

@@ -7,4 +7,4 @@ Examples
 2
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
