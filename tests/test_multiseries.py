@@ -192,7 +192,7 @@ def test_missing_columns_and_bad_frames():
         forecast_many(data.assign(ds=data["ds"].astype(str)), 2, fast())
     with pytest.raises(TypeError, match="boolean"):
         forecast_many(data.assign(y=data["y"] > 10), 2, fast())
-    with pytest.raises(ValueError, match="exog columns"):
+    with pytest.raises(ValueError, match=r"exog_cols \[.price.\] are not columns"):
         forecast_many(data, 2, fast(), exog_cols=["price"])
     with pytest.raises(ValueError, match="horizon"):
         forecast_many(data, 0, fast())

@@ -30,7 +30,7 @@ import pandas as pd
 
 from .global_windows import exog_scaling, series_transform
 from .multiseries import SeriesError, _split_frame
-from .series import future_index, infer_season_length
+from .series import check_column_names, future_index, infer_season_length
 
 __all__ = [
     "PreparedPanel",
@@ -207,22 +207,7 @@ def check_static_features(static_features: Any, data: pd.DataFrame) -> list[str]
             f"static_features must be a list of column names, got the string "
             f"{static_features!r}; write [{static_features!r}]."
         )
-    names = list(static_features)
-    clash = [c for c in names if c in COLUMNS]
-    if clash:
-        raise ValueError(
-            f"static_features {clash} are unique_id, ds or y; list only the "
-            "static columns."
-        )
-    if len(set(names)) != len(names):
-        raise ValueError(f"static_features has repeated names: {names}.")
-    missing = [c for c in names if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"static_features {missing} are not columns of data (it has "
-            f"{list(data.columns)})."
-        )
-    return names
+    return check_column_names(static_features, data.columns, COLUMNS, "static_features")
 
 
 def _is_number_column(values: pd.Series) -> bool:

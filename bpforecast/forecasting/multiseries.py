@@ -101,8 +101,8 @@ from ..seeds import resolve_random_state as _resolve_random_state
 from ..seeds import series_seed
 from .closed_loop import closed_loop
 from .forecaster import BPForecaster, auto_lags, default_regressor
+from .series import check_column_names, future_index, infer_freq, infer_season_length
 from .series import check_horizon as _check_horizon
-from .series import future_index, infer_freq, infer_season_length
 from .windowing import make_windows, normalize_lags
 
 __all__ = [
@@ -240,21 +240,7 @@ def _resolve_exog_cols(
 ) -> list[str]:
     if exog_cols is None:
         return [c for c in data.columns if c not in reserved]
-    if isinstance(exog_cols, str):
-        exog_cols = [exog_cols]
-    cols = list(exog_cols)
-    clash = [c for c in cols if c in reserved]
-    if clash:
-        raise ValueError(
-            f"exog_cols {clash} are the id, time or target column; list only "
-            "exogenous variables."
-        )
-    if len(set(cols)) != len(cols):
-        raise ValueError(f"exog_cols has repeated names: {cols}.")
-    missing = [c for c in cols if c not in data.columns]
-    if missing:
-        raise ValueError(f"data is missing the exog columns {missing}.")
-    return cols
+    return check_column_names(exog_cols, data.columns, reserved, "exog_cols")
 
 
 def _split_frame(

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,7 @@ from numpy.typing import ArrayLike
 from pandas.tseries.frequencies import to_offset
 
 __all__ = [
+    "check_column_names",
     "check_horizon",
     "check_positive_int",
     "check_series",
@@ -56,6 +58,50 @@ __all__ = [
     "next_label",
     "with_frequency",
 ]
+
+
+# ---------------------------------------------------------------------------
+# column names of a long frame
+# ---------------------------------------------------------------------------
+
+
+def check_column_names(
+    names: Any, columns: Sequence, reserved: Sequence, argument: str
+) -> list:
+    """``names`` as a list of columns of a long frame, checked.
+
+    A bare string is one name. Raises a ValueError naming ``argument`` for
+    a name among ``reserved`` (the id, time and target columns), a repeated
+    name or a name that is not in ``columns``.
+
+    Examples
+    --------
+    >>> from bpforecast.forecasting.series import check_column_names
+    >>> columns = ["unique_id", "ds", "y", "price"]
+    >>> reserved = ("unique_id", "ds", "y")
+    >>> check_column_names("price", columns, reserved, "exog_cols")
+    ['price']
+    >>> check_column_names(["y"], columns, reserved, "exog_cols")
+    Traceback (most recent call last):
+    ...
+    ValueError: exog_cols ['y'] are unique_id, ds or y (the id, time and ...
+    """
+    names = [names] if isinstance(names, str) else list(names)
+    clash = [c for c in names if c in reserved]
+    if clash:
+        *first, last = [str(c) for c in reserved]
+        raise ValueError(
+            f"{argument} {clash} are {', '.join(first)} or {last} (the id, time "
+            "and target columns); list only the other columns."
+        )
+    if len(set(names)) != len(names):
+        raise ValueError(f"{argument} has repeated names: {names}.")
+    missing = [c for c in names if c not in columns]
+    if missing:
+        raise ValueError(
+            f"{argument} {missing} are not columns of data (it has {list(columns)})."
+        )
+    return names
 
 
 # ---------------------------------------------------------------------------
