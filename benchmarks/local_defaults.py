@@ -44,6 +44,30 @@ def _net(**params: Any) -> BPRegressor:
     return default_regressor().set_params(**params)
 
 
+class _MeanOf:
+    """The mean of two forecasters' forecasts (a screening device)."""
+
+    def __init__(self, first: Any, second: Any) -> None:
+        self.first, self.second = first, second
+
+    def get_params(self) -> dict:
+        return {"random_state": self.first.random_state}
+
+    def set_params(self, random_state: Any = None) -> _MeanOf:
+        self.first.set_params(random_state=random_state)
+        self.second.set_params(random_state=random_state)
+        return self
+
+    def fit(self, y: Any) -> _MeanOf:
+        self.first.fit(y)
+        self.second.fit(y)
+        return self
+
+    def predict(self, steps: int) -> np.ndarray:
+        first = np.asarray(self.first.predict(steps))
+        return (first + np.asarray(self.second.predict(steps))) / 2
+
+
 # name -> (description, factory(h, m) -> unfitted forecaster). Each variant
 # changes one thing of the current defaults.
 VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
@@ -65,6 +89,10 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
     "lags4": ("lags 1..4", lambda h, m: BPForecaster(lags=4)),
     "nolog": ("no log transform", lambda h, m: BPForecaster(transform=None)),
     "n10": ("10 members", lambda h, m: BPForecaster(n_models=10)),
+    "mixlog": (
+        "the mean of the defaults' forecast and the no-log one",
+        lambda h, m: _MeanOf(BPForecaster(), BPForecaster(transform=None)),
+    ),
     "mimo": (
         "strategy='mimo', horizon=h",
         lambda h, m: BPForecaster(strategy="mimo", horizon=h),
