@@ -283,7 +283,10 @@ ERROR_CASES = [
         "forecaster-log-of-non-positive-series",
     ),
     case(
-        lambda tmp: fast(transform=None).fit((Y - 3.0) * 1e300),
+        # Window-normalised windows are changes in units of their RMS, which
+        # is computed without overflow; levels (normalize=None) are scaled
+        # by the network's mapstd, whose standard deviation overflows.
+        lambda tmp: fast(transform=None, normalize=None).fit((Y - 3.0) * 1e300),
         ValueError,
         r"cannot be scaled",
         "forecaster-fit-huge-magnitude-1e300",
@@ -964,10 +967,20 @@ def _constant_baselines(tmp):
 
 
 def _huge_positive_series(tmp):
-    # 'auto' logs a strictly positive series, so 1e300 values are fine.
-    forecast = fast().fit(Y * 1e300).predict(3).to_numpy()
+    # Both pipelines cope with 1e300 values: the log one by the log, the
+    # other because its windows are changes in units of their RMS.
+    f = fast().fit(Y * 1e300)
+    assert len(f.pipelines_) == 2
+    forecast = f.predict(3).to_numpy()
     assert np.all(np.isfinite(forecast))
     assert np.all((forecast > 1e299) & (forecast < 1e301))
+
+
+def _huge_series_without_log(tmp):
+    values = (Y - 3.0) * 1e300  # changes of about 3e299; squares overflow
+    forecast = fast(transform=None).fit(values).predict(3).to_numpy()
+    assert np.all(np.isfinite(forecast))
+    assert np.all(np.abs(forecast) < 2 * np.abs(values).max())
 
 
 def _huge_windows(tmp):
@@ -1035,6 +1048,7 @@ RESULT_CASES = [
     pytest.param(_constant_baselines, id="baselines-constant-series"),
     pytest.param(_single_lag_window_normalize, id="forecaster-single-lag"),
     pytest.param(_huge_positive_series, id="forecaster-huge-positive-1e300"),
+    pytest.param(_huge_series_without_log, id="forecaster-huge-no-log-1e300"),
     pytest.param(_huge_windows, id="make-windows-huge-1e300"),
     pytest.param(_huge_regressor_input, id="regressor-predict-huge-input"),
     pytest.param(_smape_huge_opposite, id="smape-huge-opposite-signs"),

@@ -193,7 +193,7 @@ def test_forecaster_networks_equal_separate_fits(n_models):
 
     y = load_nile()
     f, refs = _separate_forecaster_models(
-        BPForecaster(n_models=n_models, random_state=4), y
+        BPForecaster(n_models=n_models, random_state=4, transform="auto"), y
     )
     assert [m.random_state for m in f.models_] == [4 + k for k in range(n_models)]
     X = f.X_train_.to_numpy()
@@ -202,5 +202,6 @@ def test_forecaster_networks_equal_separate_fits(n_models):
     rtol = 0.0 if n_models == 3 else RTOL
     for member, ref in zip(f.models_, refs, strict=True):
         np.testing.assert_allclose(member.predict(X), ref.predict(X), rtol=rtol)
-    again = BPForecaster(n_models=n_models, random_state=4).fit(y).predict(5)
+    again = BPForecaster(n_models=n_models, random_state=4, transform="auto")
+    again = again.fit(y).predict(5)
     np.testing.assert_array_equal(again.to_numpy(), f.predict(5).to_numpy())

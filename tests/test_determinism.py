@@ -195,9 +195,12 @@ def test_forecaster_clone_and_refit_are_bit_identical():
 
 
 def test_forecaster_models_get_consecutive_seeds():
-    f = forecaster(random_state=40).fit(load_nile()[:80])
+    f = forecaster(random_state=40, transform="auto").fit(load_nile()[:80])
     assert [m.random_state for m in f.models_] == [40, 41, 42]
-    other = forecaster(random_state=41).fit(load_nile()[:80])
+    # With two pipelines each pipeline's members get the same seeds.
+    both = forecaster(random_state=40).fit(load_nile()[:80])
+    assert [m.random_state for m in both.models_] == [40, 41, 42] * 2
+    other = forecaster(random_state=41, transform="auto").fit(load_nile()[:80])
     # Model k of the second forecaster is model k + 1 of the first.
     X = f.X_train_.to_numpy()
     assert_same_regressor(f.models_[1], other.models_[0], X)

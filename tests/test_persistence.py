@@ -227,8 +227,12 @@ def test_forecaster_direct_and_mimo(tmp_path, strategy):
     loaded = round_trip(f, tmp_path)
     assert_same(f, loaded)
     pd.testing.assert_series_equal(loaded.predict(3), f.predict(3))
+    # Two pipelines (a positive series): each restored with its own networks.
+    assert len(loaded.pipelines_) == 2
+    assert loaded.pipelines_[1].transform_ is None
     if strategy == "direct":
-        assert [len(m) for m in loaded.models_] == [1, 1, 1]
+        assert [len(m) for m in loaded.models_] == [2, 2, 2]
+        assert [len(m) for m in loaded.pipelines_[0].models_] == [1, 1, 1]
 
 
 @pytest.mark.parametrize("regressor", [LinearRegression(), Ridge(alpha=0.3)])

@@ -172,7 +172,8 @@ def test_a_normal_fit_drops_nothing_and_is_unchanged():
     """Bit-identical to combining the members by hand (the unguarded code)."""
     y = load_nile()
     reg = BPRegressor(hidden_layer_sizes=(5,), epochs=50, random_state=0)
-    f = BPForecaster(regressor=reg, n_models=3, random_state=0).fit(y)
+    f = BPForecaster(regressor=reg, n_models=3, random_state=0, transform="auto")
+    f.fit(y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ImplausibleMemberWarning)
         out = f.predict(8)

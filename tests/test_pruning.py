@@ -493,7 +493,9 @@ def test_prune_forecaster_recursive(series):
     models = [copy.deepcopy(m) for m in f.models_]
     before = f.predict(5)
     pruned, reports = prune_forecaster(f, method="weights", val_fraction=0.25, tol=0.02)
-    assert len(reports) == 2 and all(isinstance(r, PruningReport) for r in reports)
+    # Two pipelines (log and not) of two networks, in the order of models_.
+    assert len(reports) == 4 and all(isinstance(r, PruningReport) for r in reports)
+    assert pruned.models_ == pruned.pipelines_[0].models_ + pruned.pipelines_[1].models_
     n = len(f.X_train_)
     n_val = int(np.ceil(0.25 * n))
     for r in reports:
@@ -516,7 +518,7 @@ def test_prune_forecaster_direct_units(series):
         small_net(), lags=6, horizon=2, strategy="direct", n_models=1, random_state=0
     ).fit(series)
     pruned, reports = prune_forecaster(f, method="units", tol=0.05)
-    assert len(reports) == 2 and len(reports[0]) == 1
+    assert len(reports) == 2 and len(reports[0]) == 2  # a network per pipeline
     assert reports[1][0].method == "units"
     assert pruned.predict(2).shape == (2,)
 

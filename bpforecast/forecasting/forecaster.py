@@ -5,7 +5,9 @@ forecasts with a future date index. The forecaster
 
 1. optionally logs the series (``transform``), removes a clear seasonal
    pattern (``seasonal_adjustment``, classical decomposition after the M4
-   benchmarks' autocorrelation test),
+   benchmarks' autocorrelation test); by default (``transform='both'``) a
+   strictly positive series gets two pipelines, one logged and one not,
+   whose forecasts are averaged at the end,
 2. turns the adjusted series into lag windows
    (:func:`bpforecast.forecasting.windowing.make_windows`), and with
    ``normalize='window'`` subtracts each window's last value from its inputs
@@ -177,12 +179,19 @@ def change_scale(z: np.ndarray) -> float:
     3.5355339059327378
     >>> change_scale(np.array([5.0, 5.0]))
     1.0
+    >>> change_scale(np.array([0.0, 3e300, -1e300]))   # no overflow
+    3.535533905932738e+300
     """
     d = np.diff(np.asarray(z, dtype=float))
     if d.size == 0:
         return 1.0
     with np.errstate(over="ignore", invalid="ignore"):
         rms = float(np.sqrt(np.mean(np.square(d))))
+        if not np.isfinite(rms):
+            # The squares overflow (changes near 1e155 and beyond): the same
+            # RMS in units of the largest change.
+            big = float(np.max(np.abs(d)))
+            rms = big * float(np.sqrt(np.mean(np.square(d / big))))
     return rms if np.isfinite(rms) and rms > 0 else 1.0
 
 
@@ -281,8 +290,18 @@ class BPForecaster(BaseEstimator):
     season_length : int or None, default=None
         Inferred from the index frequency when None (12 for monthly data,
         24 hourly, 7 daily, 1 yearly or unknown).
-    transform : {'auto', 'log'} or None, default='auto'
-        'auto' logs strictly positive series.
+    transform : {'both', 'auto', 'log'} or None, default='both'
+        'log' logs the series; 'auto' logs strictly positive series and
+        leaves the others; None never logs. 'both' (the default) fits, for a
+        strictly positive series, two complete pipelines: one on the logged
+        series (as 'log') and one on the series itself (as None), each with
+        its own seasonal adjustment, unit and ``n_models`` networks (so
+        ``2 * n_models`` networks in all), and forecasts the mean of their
+        two forecasts; any other series gets the single unlogged pipeline,
+        as with None. The log pipeline carries a trend forward as a
+        percentage and the other as an amount, so they err on opposite sides
+        of a changing trend; their mean beat either on the development
+        benchmark (``benchmarks/README.md``, section ``local_defaults.py``).
     seasonal_adjustment : {'auto', True, False}, default='auto'
         Remove a seasonal pattern by classical decomposition; 'auto' only when
         the autocorrelation test finds one.
@@ -290,8 +309,11 @@ class BPForecaster(BaseEstimator):
         Subtract each window's most recent input value (the level) from its
         inputs and targets.
     n_models : int, default=5
-        Networks trained from different random starts.
+        Networks trained from different random starts (per pipeline, with
+        ``transform='both'``).
     combine : {'median', 'mean'}, default='median'
+        How the networks' forecasts are combined (within a pipeline; the
+        two pipelines of ``transform='both'`` are always averaged).
     exog_lags : list of int, default=(0,)
         Lags of the exogenous variables (0: the value at the target time,
         which must then be known for the forecast period).
@@ -316,10 +338,18 @@ class BPForecaster(BaseEstimator):
         one-step changes of the transformed, seasonally adjusted series
         (:func:`change_scale`); 1.0 otherwise.
     models_ : list
-        Fitted regressors (for 'direct', a list per step).
+        Fitted regressors (for 'direct', a list per step). With two
+        pipelines (see ``pipelines_``), the log pipeline's ``n_models``
+        followed by the other's.
     X_train_, y_train_ : pandas.DataFrame
         The training windows after normalisation, as the models saw them
         (see :meth:`create_train_X_y`).
+    pipelines_ : list of BPForecaster
+        With ``transform='both'`` on a strictly positive series, the two
+        fitted single pipelines (``transform='log'``, then ``None``) whose
+        forecasts are averaged; ``transform_``, ``seasonal_``, ``scale_``,
+        ``X_train_`` and ``y_train_`` above are then the log pipeline's.
+        Empty otherwise (one pipeline: this forecaster).
     dropped_members_ : list of int
         Members (positions in ``models_``; for 'direct', in each step's list)
         dropped from the latest forecast made by :meth:`predict`,
@@ -330,7 +360,9 @@ class BPForecaster(BaseEstimator):
         :mod:`bpforecast.forecasting.plausibility`). Empty after ``fit`` and
         whenever nothing was dropped. Each of those calls resets it and warns
         once with ``ImplausibleMemberWarning`` if any was dropped. When every
-        member is dropped (``len(dropped_members_) == n_models``) the forecast
+        member is dropped (``len(dropped_members_) == n_models``; with two
+        pipelines, every member of a pipeline drops that pipeline from the
+        mean, and the fallback needs all ``2 * n_models``) the forecast
         is the seasonal naive one (the last ``season_length_`` values
         repeated; the naive one, the last value, when the history is shorter
         than a season or ``season_length_`` is 1).
@@ -360,7 +392,7 @@ class BPForecaster(BaseEstimator):
         "horizon": [Interval(numbers.Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"recursive", "direct", "mimo"})],
         "season_length": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "transform": [StrOptions({"auto", "log"}), None],
+        "transform": [StrOptions({"both", "auto", "log"}), None],
         "seasonal_adjustment": [StrOptions({"auto"}), "boolean"],
         "normalize": [StrOptions({"window"}), None],
         "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -378,7 +410,7 @@ class BPForecaster(BaseEstimator):
         horizon=1,
         strategy="recursive",
         season_length=None,
-        transform="auto",
+        transform="both",
         seasonal_adjustment="auto",
         normalize="window",
         n_models=5,
@@ -425,7 +457,8 @@ class BPForecaster(BaseEstimator):
                 "most recent lag as the level and needs at least one more; pass "
                 "more lags or normalize=None."
             )
-        if self.transform == "log" or (self.transform == "auto" and y.min() > 0):
+        positive_auto = self.transform in ("auto", "both") and y.min() > 0
+        if self.transform == "log" or positive_auto:
             self.transform_ = LogTransform().fit(y.to_numpy())
         else:
             self.transform_ = None
@@ -569,6 +602,18 @@ class BPForecaster(BaseEstimator):
         self.y_ = y
         self.exog_ = exog
         self.X_train_, self.y_train_ = X, Y
+        self._interval_cache = {}
+        self.dropped_members_ = []
+        self.calibration_dropped_members_ = {}
+        self.pipelines_ = []
+        if self.transform == "both" and self.transform_ is not None:
+            # Two complete pipelines; this forecaster's transforms and
+            # windows (fitted above as 'auto') are the log pipeline's.
+            self.pipelines_ = [
+                clone(self).set_params(transform=t).fit(y, exog) for t in ("log", None)
+            ]
+            self.models_ = self._join([p.models_ for p in self.pipelines_])
+            return self
         base = self.regressor
         if base is None:
             base = self._default_regressor()
@@ -583,10 +628,18 @@ class BPForecaster(BaseEstimator):
             self.models_ = self._fit_models(base, seeds, Xv, Y.to_numpy())
         else:
             self.models_ = self._fit_models(base, seeds, Xv, Y.iloc[:, 0].to_numpy())
-        self._interval_cache = {}
-        self.dropped_members_ = []
-        self.calibration_dropped_members_ = {}
         return self
+
+    def _join(self, lists: list[list]) -> list:
+        """Per-pipeline lists in the layout of ``models_`` as one list (the
+        first pipeline's entries first; per step for 'direct')."""
+        if self.strategy == "direct":
+            return [sum(step, []) for step in zip(*lists, strict=True)]
+        return sum(lists, [])
+
+    def _n_members(self) -> int:
+        """Networks whose forecasts are combined (per step for 'direct')."""
+        return len(self.models_[0]) if self.strategy == "direct" else len(self.models_)
 
     def _default_regressor(self) -> BPRegressor:
         """:func:`default_regressor`; its targets are centred when the windows
@@ -674,6 +727,9 @@ class BPForecaster(BaseEstimator):
         plausible members and the positions of the members dropped (see
         :meth:`_combine_plausible`).
         """
+        # (getattr: forecasters saved before version 0.4 have no pipelines_)
+        if getattr(self, "pipelines_", None):
+            return self._forecast_pipelines(history, steps, exog_hist, exog_future)
         n = history.size
         z = self._to_z(history)
         lags = self.lags_
@@ -721,6 +777,27 @@ class BPForecaster(BaseEstimator):
             paths = paths + level
         return self._combine_plausible(paths, history)
 
+    def _forecast_pipelines(
+        self, history: np.ndarray, steps: int, exog_hist, exog_future
+    ) -> tuple[np.ndarray, list[int]]:
+        """The mean of the pipelines' forecasts (``transform='both'``).
+
+        A pipeline whose every member was dropped leaves the mean; when both
+        are left with none, the forecast is their common fallback (seasonal
+        naive). Dropped members are numbered as in ``models_``.
+        """
+        kept, dropped, offset = [], [], 0
+        for pipeline in self.pipelines_:
+            values, lost = pipeline._forecast(history, steps, exog_hist, exog_future)
+            members = pipeline._n_members()
+            if len(lost) < members:
+                kept.append(values)
+            dropped.extend(offset + k for k in lost)
+            offset += members
+        if not kept:
+            return self._fallback(history, steps), dropped
+        return np.mean(kept, axis=0), dropped
+
     def _combine_plausible(
         self, paths: np.ndarray, history: np.ndarray
     ) -> tuple[np.ndarray, list[int]]:
@@ -754,7 +831,7 @@ class BPForecaster(BaseEstimator):
     def _warn_dropped(self, dropped: list[int], calibration: dict | None = None):
         """One ``ImplausibleMemberWarning`` for a call, if anything was dropped."""
         parts = []
-        total = self.n_models
+        total = self._n_members()
         rule = (
             f"non-finite, or more than {PLAUSIBLE_RANGES:g} history ranges beyond "
             "the history's [min, max]"
@@ -833,6 +910,8 @@ class BPForecaster(BaseEstimator):
     def predict_in_sample(self) -> pd.Series:
         """One-step (open-loop) fitted values on the training windows.
 
+        With two pipelines (``transform='both'``), the mean of theirs.
+
         Examples
         --------
         >>> from bpforecast import BPForecaster
@@ -842,6 +921,9 @@ class BPForecaster(BaseEstimator):
         True
         """
         check_is_fitted(self, "models_")
+        if getattr(self, "pipelines_", None):
+            fitted = [p.predict_in_sample() for p in self.pipelines_]
+            return sum(fitted[1:], fitted[0]) / len(fitted)
         X = self.X_train_.to_numpy()
         if self.strategy == "direct":
             models = self.models_[0]

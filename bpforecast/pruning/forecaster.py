@@ -28,7 +28,9 @@ def prune_forecaster(
     validation block, the windows before it are the training data for the
     correlation matrices and for any retraining. Each model is pruned with
     :func:`prune` on its own target column (the first for 'recursive', step
-    ``h`` for the 'direct' models of step ``h``, all for 'mimo').
+    ``h`` for the 'direct' models of step ``h``, all for 'mimo'). With two
+    pipelines (``transform='both'``), each pipeline's models are pruned on
+    that pipeline's windows.
 
     Note that :meth:`~bpforecast.BPForecaster.predict_interval` calibrates
     on refits of the unpruned configuration; its cache is cleared.
@@ -61,8 +63,8 @@ def prune_forecaster(
     ...                   division_ratios=(0.8, 0.2, 0.0))
     >>> f = BPForecaster(net, lags=6, n_models=2, random_state=0).fit(y)
     >>> pruned, reports = prune_forecaster(f, tol=0.01)
-    >>> len(reports), pruned.predict(3).shape
-    (2, (3,))
+    >>> len(reports), pruned.predict(3).shape   # 2 pipelines x 2 networks
+    (4, (3,))
     """
     check_is_fitted(forecaster, "models_")
     if not isinstance(val_fraction, numbers.Real) or not 0 < val_fraction < 1:
@@ -72,6 +74,16 @@ def prune_forecaster(
             raise TypeError(
                 f"prune_forecaster takes its data from the forecaster; got {name}."
             )
+    if getattr(forecaster, "pipelines_", None):
+        parts = [
+            prune_forecaster(p, method=method, val_fraction=val_fraction, **kwargs)
+            for p in forecaster.pipelines_
+        ]
+        pruned = copy.deepcopy(forecaster)
+        pruned.pipelines_ = [p for p, _ in parts]
+        pruned.models_ = forecaster._join([p.models_ for p in pruned.pipelines_])
+        pruned._interval_cache = {}
+        return pruned, forecaster._join([r for _, r in parts])
     X = forecaster.X_train_.to_numpy()
     Y = forecaster.y_train_.to_numpy()
     n = X.shape[0]
