@@ -42,9 +42,13 @@ reference and as the fallback):
     own seasonality test and decomposition.
 ``BPForecaster``
     ``BPForecaster(random_state=seed)``, otherwise the defaults (five
-    networks; one with ``--quick``).
+    networks per pipeline; one with ``--quick``). Since version 0.4 the
+    default ``transform='both'`` averages a log and a level pipeline.
+``BPForecaster-log``
+    The defaults of version 0.3: one pipeline, logged where the series is
+    strictly positive (``transform='auto'``).
 ``BPForecaster-Ridge``
-    The same pipeline with ``regressor=sklearn.linear_model.Ridge()`` and
+    The same pipelines with ``regressor=sklearn.linear_model.Ridge()`` and
     ``n_models=1`` (Ridge is deterministic: five copies give the same median).
 ``BPForecaster-traingdx``
     The defaults of version 0.2: the network of
@@ -318,6 +322,13 @@ def _bp(settings: Settings) -> LocalMethod:
     return estimator_method(lambda: BPForecaster(random_state=settings.seed, **kwargs))
 
 
+def _bp_log(settings: Settings) -> LocalMethod:
+    kwargs = {"n_models": 1} if settings.quick else {}
+    return estimator_method(
+        lambda: BPForecaster(transform="auto", random_state=settings.seed, **kwargs)
+    )
+
+
 def _bp_ridge(settings: Settings) -> LocalMethod:
     from sklearn.linear_model import Ridge
 
@@ -416,6 +427,7 @@ METHODS = {
     "Theta-statsmodels": lambda s: estimator_method(Theta),
     "ETS": lambda s: estimator_method(ETS),
     "BPForecaster": _bp,
+    "BPForecaster-log": _bp_log,  # the defaults of version 0.3
     "BPForecaster-Ridge": _bp_ridge,
     "BPForecaster-traingdx": _bp_traingdx,  # the default network of version 0.2
     "Combination": lambda s: Combination(("BPForecaster", "Theta", "ETS")),
