@@ -51,9 +51,9 @@ reference and as the fallback):
     The same pipelines with ``regressor=sklearn.linear_model.Ridge()`` and
     ``n_models=1`` (Ridge is deterministic: five copies give the same median).
 ``BPForecaster-traingdx``
-    The defaults of version 0.2: the network of
-    ``default_regressor(solver='traingdx')`` (traingdx, early stopping on
-    the last 20 % of the windows).
+    The network of version 0.2, ``default_regressor(solver='traingdx')``
+    (traingdx, early stopping on the last 20 % of the windows), in the
+    current pipelines.
 ``Combination``
     The per-step median of the BPForecaster, Theta and ETS forecasts (after
     any fallback of a member); its time is the sum of its members' times, its

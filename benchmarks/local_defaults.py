@@ -44,37 +44,15 @@ def _net(**params: Any) -> BPRegressor:
     return default_regressor().set_params(**params)
 
 
-class _MeanOf:
-    """The mean of two forecasters' forecasts (a screening device)."""
-
-    def __init__(self, first: Any, second: Any) -> None:
-        self.first, self.second = first, second
-
-    def get_params(self) -> dict:
-        return {"random_state": self.first.random_state}
-
-    def set_params(self, random_state: Any = None) -> _MeanOf:
-        self.first.set_params(random_state=random_state)
-        self.second.set_params(random_state=random_state)
-        return self
-
-    def fit(self, y: Any) -> _MeanOf:
-        self.first.fit(y)
-        self.second.fit(y)
-        return self
-
-    def predict(self, steps: int) -> np.ndarray:
-        first = np.asarray(self.first.predict(steps))
-        return (first + np.asarray(self.second.predict(steps))) / 2
-
-
 # name -> (description, factory(h, m) -> unfitted forecaster). Each variant
 # changes one thing of the current defaults.
 VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
     "default": ("the current defaults", lambda h, m: BPForecaster()),
     "v0.2": (
-        "the network of version 0.2: traingdx, early stopping on the last 20 %",
-        lambda h, m: BPForecaster(regressor=default_regressor(solver="traingdx")),
+        "the defaults of version 0.2: one log pipeline, traingdx, early stopping",
+        lambda h, m: BPForecaster(
+            regressor=default_regressor(solver="traingdx"), transform="auto"
+        ),
     ),
     "centred": (
         "trainbr with centred targets (target_scaling='same')",
@@ -84,15 +62,19 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
         regressor=_net(epochs=100))),
     "epochs200": ("200 trainbr epochs", lambda h, m: BPForecaster(
         regressor=_net(epochs=200))),
+    "epochs20": ("20 trainbr epochs", lambda h, m: BPForecaster(
+        regressor=_net(epochs=20))),
+    "h3": ("3 hidden neurons", lambda h, m: BPForecaster(
+        regressor=_net(hidden_layer_sizes=(3,)))),
     "h5": ("5 hidden neurons", lambda h, m: BPForecaster(
         regressor=_net(hidden_layer_sizes=(5,)))),
     "lags4": ("lags 1..4", lambda h, m: BPForecaster(lags=4)),
-    "nolog": ("no log transform", lambda h, m: BPForecaster(transform=None)),
-    "n10": ("10 members", lambda h, m: BPForecaster(n_models=10)),
-    "mixlog": (
-        "the mean of the defaults' forecast and the no-log one",
-        lambda h, m: _MeanOf(BPForecaster(), BPForecaster(transform=None)),
+    "log": (
+        "the log pipeline alone (transform='auto', the defaults of version 0.3)",
+        lambda h, m: BPForecaster(transform="auto"),
     ),
+    "nolog": ("the level pipeline alone", lambda h, m: BPForecaster(transform=None)),
+    "n10": ("10 members per pipeline", lambda h, m: BPForecaster(n_models=10)),
     "mimo": (
         "strategy='mimo', horizon=h",
         lambda h, m: BPForecaster(strategy="mimo", horizon=h),
