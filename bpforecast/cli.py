@@ -803,7 +803,10 @@ def _forecast_global(
                 model.fit(data)
                 break
             except SeriesError as exc:
-                if not args.skip_bad_series:
+                # (an id that is not in the data cannot be skipped: dropping
+                # nothing would retry the same fit for ever)
+                known = bool((data["unique_id"] == exc.unique_id).any())
+                if not args.skip_bad_series or not known:
                     raise SeriesError(
                         exc.unique_id, _with_skip_hint(exc.message)
                     ) from None

@@ -433,6 +433,36 @@ def test_skip_bad_series_leaves_it_out_with_a_note(tmp_path, capsys, mode):
     _check_table(table, [SERIES[0], SERIES[2]], 2)
 
 
+@pytest.mark.parametrize(
+    ("mode", "target"),
+    [
+        (["--global"], "bpforecast.cli.GlobalForecaster.fit"),
+        (["--combine"], "bpforecast.cli.CombinationForecaster.fit"),
+    ],
+)
+def test_skipping_an_error_about_an_unknown_series_stops(
+    tmp_path, capsys, monkeypatch, mode, target
+):
+    """A SeriesError naming an id not in the data is raised, not retried."""
+    from bpforecast.forecasting.multiseries import SeriesError
+
+    calls = []
+
+    def fit(self, data, *args, **kwargs):
+        calls.append(1)
+        if len(calls) > 3:  # the bug: the same fit retried for ever
+            raise RuntimeError("the fit was retried after an unknown id")
+        raise SeriesError("ghost", "something about a series that is not there")
+
+    monkeypatch.setattr(target, fit)
+    path = _write(tmp_path, _long_frame())
+    rc, _, err = _run(
+        capsys, "forecast", str(path), "--horizon", "2", "--skip-bad-series", *mode
+    )
+    _error(rc, err, "series 'ghost'")
+    assert len(calls) == 1
+
+
 def test_a_series_too_short_is_named(tmp_path, capsys):
     series = [*SERIES, ("tiny", 4, "2000-01-01")]
     path = _write(tmp_path, _long_frame(series))
