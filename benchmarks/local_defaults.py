@@ -75,6 +75,7 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
     ),
     "nolog": ("the level pipeline alone", lambda h, m: BPForecaster(transform=None)),
     "n10": ("10 members per pipeline", lambda h, m: BPForecaster(n_models=10)),
+    "n3": ("3 members per pipeline", lambda h, m: BPForecaster(n_models=3)),
     "mimo": (
         "strategy='mimo', horizon=h",
         lambda h, m: BPForecaster(strategy="mimo", horizon=h),

@@ -192,3 +192,17 @@ def test_prune_prunes_each_pipeline_on_its_own_windows(airline):
     ]
     expected = (pruned.pipelines_[0].predict(4) + pruned.pipelines_[1].predict(4)) / 2
     np.testing.assert_array_equal(pruned.predict(4).to_numpy(), expected.to_numpy())
+
+
+def test_a_forecaster_saved_before_pipelines_existed_still_forecasts(airline, tmp_path):
+    """Version 0.3 files hold no pipelines_: they forecast with their own models."""
+    from bpforecast.io import load, save
+
+    f = BPForecaster(regressor=net(), transform="auto", **KW).fit(airline)
+    expected = f.predict(6)
+    del f.pipelines_  # what a 0.3 forecaster looks like
+    save(f, tmp_path / "old.bpf")
+    old = load(tmp_path / "old.bpf")
+    assert not hasattr(old, "pipelines_")
+    pd.testing.assert_series_equal(old.predict(6), expected)
+    assert old.predict_in_sample().notna().all()
