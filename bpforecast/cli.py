@@ -593,7 +593,7 @@ def _run_forecast(args: argparse.Namespace) -> int:
         f"Season length:  {forecaster.season_length_}",
         f"Lags:           {_describe_lags(forecaster.lags_)}",
         f"Strategy:       {forecaster.strategy}",
-        f"Models:         {forecaster.n_models}",
+        *_describe_pipelines(forecaster),
     ]
     if data.exog is not None:
         lines.append(f"Exog columns:   {', '.join(data.exog.columns)}")
@@ -774,6 +774,18 @@ def _forecast_local(
 
 
 _MORE_FAIL = re.compile(r" \(\d+ more series fail too\)$")
+
+
+def _describe_pipelines(forecaster: BPForecaster) -> list[str]:
+    """The Transform and Models lines of a fitted BPForecaster."""
+    n = forecaster.n_models
+    if getattr(forecaster, "pipelines_", None):
+        return [
+            "Transform:      log and none, two pipelines averaged",
+            f"Models:         {2 * n} ({n} per pipeline)",
+        ]
+    transform = "log" if forecaster.transform_ is not None else "none"
+    return [f"Transform:      {transform}", f"Models:         {n}"]
 
 
 def _forecast_global(

@@ -76,7 +76,8 @@ def test_forecast_dataset_writes_csv_continuing_the_dates(tmp_path, capsys):
         "Season length:  12",
         "Lags:           1..12",
         "Strategy:       recursive",
-        "Models:         1",
+        "Transform:      log and none, two pipelines averaged",
+        "Models:         2 (1 per pipeline)",
         "Time taken:",
         "1961-06-01",
     ):
@@ -431,3 +432,14 @@ def test_python_dash_m_forecast(tmp_path):
     assert str(table["ds"].iloc[-1].date()) == "1961-12-01"
     png = tmp_path / "out.png"
     assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 10_000
+
+
+def test_the_model_lines_name_the_pipelines():
+    from bpforecast import BPForecaster
+    from bpforecast.cli import _describe_pipelines
+
+    y = load_nile()
+    single = BPForecaster(n_models=1, transform="auto", random_state=0).fit(y)
+    assert _describe_pipelines(single) == ["Transform:      log", "Models:         1"]
+    level = BPForecaster(n_models=3, random_state=0).fit(y - 1000.0)
+    assert _describe_pipelines(level) == ["Transform:      none", "Models:         3"]
