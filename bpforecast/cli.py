@@ -290,7 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         help="networks trained from different random starts (default: "
-        f"{BPForecaster().n_models}; with --global, and for the GlobalForecaster "
+        f"{BPForecaster().n_models} per pipeline, and a positive series has two, "
+        "log and none; with --global, and for the GlobalForecaster "
         f"member of --combine, {GlobalForecaster().n_models} per lookback)",
     )
     group.add_argument(
