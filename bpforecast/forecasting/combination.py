@@ -279,6 +279,10 @@ class CombinationForecaster(BaseEstimator):
     global members on the whole frame, local members on each series (see
     the module docstring) -- and forecasts each series ``h`` steps ahead as
     the median of the members' forecasts, step by step.
+    :meth:`predict_interval` adds split-conformal prediction intervals of
+    the combined forecast, calibrated on the final ``horizon`` values of
+    every series (held out from a refit of the combination), with coverage
+    over series.
 
     Parameters
     ----------
@@ -324,6 +328,13 @@ class CombinationForecaster(BaseEstimator):
         ``{name: {unique_id: message}}``: the series each member gave no
         usable forecast for (empty dicts when none), from ``fit`` and the
         latest ``predict``.
+    calibration_errors_ : ndarray of shape (n_calibrated, horizon)
+        Set by the first :meth:`predict_interval` (and cleared by ``fit``):
+        the scale-free errors of the combined forecast of every calibrated
+        series' held-out final block (see there).
+    calibration_ids_ : list
+        The series of ``calibration_errors_``' rows: those long enough to
+        hold out ``horizon`` values and still be fitted.
 
     See Also
     --------
@@ -361,6 +372,11 @@ class CombinationForecaster(BaseEstimator):
     >>> members = out[["GlobalForecaster", "Theta", "ETS"]]
     >>> bool(np.allclose(out.forecast, members.median(axis=1)))
     True
+
+    With prediction intervals (``lower``, ``upper``) of the combination:
+
+    >>> f.predict_interval(coverage=0.8).columns.tolist()[:5]
+    ['unique_id', 'ds', 'forecast', 'lower', 'upper']
     """
 
     _parameter_constraints: dict = {
