@@ -20,10 +20,9 @@ column; the id column found when the dates repeat, or named with
 ``--id-column``) is forecast series by series (a BPForecaster each, ``--jobs``
 processes), with one GlobalForecaster (``--global``) or with the median of a
 GlobalForecaster, Theta and ETS (``--combine``, a CombinationForecaster); the
-long table ``unique_id, ds, forecast, lower, upper`` (with ``--combine``:
-``unique_id, ds, forecast`` and a column per member) is printed and written
-with ``-o``, and ``--skip-bad-series`` leaves out the series that cannot be
-fitted.
+long table ``unique_id, ds, forecast, lower, upper`` (with ``--combine``,
+then a column per member) is printed and written with ``-o``, and
+``--skip-bad-series`` leaves out the series that cannot be fitted.
 Problems with the input (a missing file, a missing or
 non-numeric column, missing values, irregular dates, a series too short for
 the model, bad option values) end the command with a one-line message that
@@ -195,22 +194,6 @@ def _coverage(text: str) -> float:
     return value
 
 
-class _StoreGiven(argparse.Action):
-    """Store the value and remember, in ``namespace.given``, that it was given.
-
-    For options whose default cannot tell "not given" apart (``--coverage``).
-    """
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        setattr(namespace, self.dest, values)
-        namespace.given = {*getattr(namespace, "given", ()), self.dest}
-
-
-def _given(args: argparse.Namespace, dest: str) -> bool:
-    """Whether the option stored in ``dest`` was given on the command line."""
-    return dest in getattr(args, "given", ())
-
-
 def _column_list(text: str) -> list[str]:
     columns = [part.strip() for part in text.split(",") if part.strip()]
     if not columns:
@@ -328,7 +311,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--coverage",
         type=_coverage,
         default=0.9,
-        action=_StoreGiven,
         help="prediction interval coverage (default: %(default)s)",
     )
     many = fc.add_argument_group(
@@ -352,8 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="forecast each series with the median of a GlobalForecaster "
         "(fitted on all series), the M4 Theta and ETS (a CombinationForecaster: "
-        "the best method on our development benchmark); the output has a column "
-        "per member, and no prediction intervals",
+        "the best method on our development benchmark); the output has "
+        "conformal prediction intervals of the combination (--coverage) and a "
+        "column per member",
     )
     many.add_argument(
         "--jobs",
@@ -677,12 +660,6 @@ def _check_many_options(args: argparse.Namespace) -> None:
                 "its members keep the training they were benchmarked with; "
                 "--global takes --solver",
             ),
-            (
-                _given(args, "coverage"),
-                "--coverage",
-                "it gives no prediction intervals, only the median of its "
-                "members' point forecasts",
-            ),
         ]
     else:
         return
@@ -869,19 +846,24 @@ def _make_combination(args: argparse.Namespace) -> CombinationForecaster:
 
 def _forecast_combine(
     args: argparse.Namespace, panel: LoadedPanel, notes: _Notes
-) -> tuple[pd.DataFrame, dict, CombinationForecaster]:
+) -> tuple[pd.DataFrame, dict, list, CombinationForecaster]:
     """A CombinationForecaster for all series; bad series dropped when skipping.
 
-    Returns (table, {id: message} of the skipped series, the fitted model).
-    A member that fails on a series is a note (its column is empty there and
-    the forecast combines the other members), not a skipped series; a series
-    with bad data, or that no member can forecast, is a SeriesError, skipped
-    with ``--skip-bad-series`` as with ``--global``.
+    Returns (table, {id: message} of the skipped series, ids forecast without
+    intervals, the fitted model). The intervals are
+    ``predict_interval(coverage=args.coverage)``'s; when the series are too
+    short to calibrate them, the forecasts are written without them, with a
+    note (as with ``--global``). A member that fails on a series is a note
+    (its column is empty there and the forecast combines the other members),
+    not a skipped series; a series with bad data, or that no member can
+    forecast, is a SeriesError, skipped with ``--skip-bad-series`` as with
+    ``--global``.
     """
     model = _make_combination(args)
     data = panel.data
     failures: dict = {}
     table = pd.DataFrame(columns=["unique_id", "ds", "forecast"])
+    no_intervals: list = []
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         while len(data) > 0:
@@ -896,6 +878,15 @@ def _forecast_combine(
                     ) from None
                 failures[exc.unique_id] = _MORE_FAIL.sub("", exc.message)
                 data = data[data["unique_id"] != exc.unique_id]
+        if len(table) > 0:
+            try:
+                table = model.predict_interval(coverage=args.coverage)
+            except ValueError as exc:  # too short to calibrate
+                no_intervals = list(model.ids_)
+                notes.add(
+                    "the series are too short for prediction intervals; writing "
+                    f"the forecasts without them ({exc})"
+                )
     # Member failures are reported from failures_ below, once per member.
     notes.add_warnings(
         [w for w in record if not issubclass(w.category, MemberFailedWarning)]
@@ -920,7 +911,7 @@ def _forecast_combine(
                 f"{more}), whose forecasts are the {model.combine} of the other "
                 f"members; e.g. series {uid!r}: {message}"
             )
-    return table, failures, model
+    return table, failures, no_intervals, model
 
 
 def _describe_combination(model: CombinationForecaster, jobs: int) -> str:
@@ -994,7 +985,9 @@ def _run_forecast_many(args: argparse.Namespace, panel: LoadedPanel) -> int:
     start = time.perf_counter()
     no_intervals: list = []
     if args.combine:
-        table, failures, combination = _forecast_combine(args, panel, notes)
+        table, failures, no_intervals, combination = _forecast_combine(
+            args, panel, notes
+        )
         what = (
             _describe_combination(combination, args.jobs)
             if hasattr(combination, "forecasters_")

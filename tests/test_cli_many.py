@@ -208,11 +208,12 @@ def test_combine_forecast_is_the_median_of_the_member_columns(tmp_path, capsys):
         "Model:          CombinationForecaster, median of GlobalForecaster (3 "
         "networks, lookbacks 12, 12, 12), Theta (M4) and ETS, 1 job"
     ) in out
-    assert "3 steps for 3 series without prediction intervals" in out
+    assert "3 steps for 3 series with 90% prediction intervals" in out
     assert "forecast is the median of the member columns" in out
     assert "GlobalForecaster  Theta" in out  # the members are printed too
     table = pd.read_csv(out_csv)
-    assert table.columns.tolist() == ["unique_id", "ds", "forecast", *MEMBERS]
+    columns = ["unique_id", "ds", "forecast", "lower", "upper", *MEMBERS]
+    assert table.columns.tolist() == columns
     _check_table(table, SERIES, 3)
     members = table[MEMBERS].to_numpy()
     assert np.isfinite(members).all()
@@ -251,8 +252,6 @@ def test_combine_notes_a_member_that_fails_on_a_series(tmp_path, capsys):
         ["--lags", "3"],
         ["--strategy", "direct"],
         ["--solver", "trainscg"],
-        ["--coverage", "0.8"],
-        ["--coverage", "0.9"],  # the default, but given: still no intervals
     ],
 )
 def test_combine_refuses_options_that_do_not_apply(tmp_path, capsys, option):
@@ -261,6 +260,50 @@ def test_combine_refuses_options_that_do_not_apply(tmp_path, capsys, option):
         capsys, "forecast", str(path), "--horizon", "2", "--combine", *option
     )
     _error(rc, err, f"{option[0]} does not apply to --combine")
+
+
+def test_combine_writes_intervals_at_the_coverage(tmp_path, capsys):
+    # Six series: with K series the half-width is one of K errors per step,
+    # and with 3 both coverages would take the largest.
+    series = [(f"s{k}", 40, "2000-01-01") for k in range(6)]
+    path = _write(tmp_path, _long_frame(series))
+    tables = {}
+    for coverage in ("0.5", "0.95"):
+        out_csv = tmp_path / f"fc{coverage}.csv"
+        rc, out, err = _run(
+            capsys, "forecast", str(path), "--horizon", "3", "--combine",
+            "--coverage", coverage, "-o", str(out_csv), *FAST,
+        )  # fmt: skip
+        assert rc == 0, err
+        assert f"with {float(coverage):.0%} prediction intervals" in out
+        assert "too short" not in err
+        tables[coverage] = pd.read_csv(out_csv)
+    narrow, wide = tables["0.5"], tables["0.95"]
+    _check_table(narrow, series, 3)
+    assert (narrow["lower"] < narrow["forecast"]).all()
+    assert (narrow["forecast"] < narrow["upper"]).all()
+    pd.testing.assert_series_equal(narrow["forecast"], wide["forecast"])
+    assert (wide["upper"] - wide["lower"] > narrow["upper"] - narrow["lower"]).all()
+    np.testing.assert_allclose(narrow["forecast"], np.median(narrow[MEMBERS], axis=1))
+
+
+def test_combine_too_short_for_intervals_writes_forecasts_with_a_note(tmp_path, capsys):
+    # Holding out the last 4 values leaves 'b' and 'c' nothing to fit on:
+    # only 'a' could be calibrated, and intervals need 2 series.
+    series = [("a", 30, "2000-01-01"), ("b", 4, "2001-01-01"), ("c", 4, "2002-01-01")]
+    path = _write(tmp_path, _long_frame(series))
+    out_csv = tmp_path / "fc.csv"
+    rc, out, err = _run(
+        capsys, "forecast", str(path), "--horizon", "4", "--combine", "-o",
+        str(out_csv), *FAST,
+    )  # fmt: skip
+    assert rc == 0, err
+    assert "too short for prediction intervals; writing the forecasts" in err
+    assert "only 1 of the 3 series can be calibrated" in err
+    assert "4 steps for 3 series without prediction intervals" in out
+    table = pd.read_csv(out_csv)
+    assert table.columns.tolist() == ["unique_id", "ds", "forecast", *MEMBERS]
+    _check_table(table, series, 4)
 
 
 def test_combine_and_global_are_exclusive(tmp_path, capsys):

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
 
 from bpforecast import (
     BPForecaster,
@@ -393,3 +394,192 @@ def test_sklearn_protocol_and_summary(fitted):
     assert text.startswith("CombinationForecaster: median of 3 members")
     assert "GlobalForecaster  global" in text and "series:" in text
     assert "<table" in fitted.summary().as_html()
+
+
+# ------------------------------------------------------------------ intervals
+IH = 3  # the horizon of the interval tests
+
+
+def interval_panel() -> pd.DataFrame:
+    """Positive series of different levels, one around zero, two short ones.
+
+    ``six`` keeps 3 values without its last block: too few for the global
+    member's windows (IH + 1), which leaves it out of the calibration fit;
+    ``four`` keeps 1, too few to read monthly dates, and is left out of the
+    calibration altogether.
+    """
+    rng = np.random.default_rng(1)
+    frames = []
+    for uid, n, level in [
+        ("p0", 36, 10.0),
+        ("p1", 30, 50.0),
+        ("p2", 40, 200.0),
+        ("p3", 33, 5.0),
+        ("p4", 28, 80.0),
+        ("z", 36, None),
+        ("six", 6, 20.0),
+        ("four", 4, 30.0),
+    ]:
+        t = np.arange(n)
+        if level is None:
+            y = 3 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 0.5, n)
+        else:
+            walk = np.exp(rng.normal(0, 0.03, n).cumsum())
+            y = level * (1 + 0.1 * np.sin(2 * np.pi * t / 12)) * walk
+        dates = pd.date_range("2010-01-01", periods=n, freq="MS")
+        frames.append(pd.DataFrame({"unique_id": uid, "ds": dates, "y": y}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def interval_members() -> list:
+    return [Naive(), Theta(), GlobalForecaster(regressor=Ridge())]
+
+
+@pytest.fixture(scope="module")
+def interval_fitted():
+    data = interval_panel()
+    f = CombinationForecaster(horizon=IH, forecasters=interval_members())
+    quiet(lambda: f.fit(data))
+    return f, data
+
+
+def test_intervals_equal_a_calibration_by_hand(interval_fitted):
+    f, data = interval_fitted
+    coverage = 0.8
+    out = quiet(lambda: f.predict_interval(coverage=coverage))
+
+    # Hold out the last IH values of every series long enough to be read
+    # without them ('four' keeps 1 value: no monthly dates to infer).
+    calibrated = ["p0", "p1", "p2", "p3", "p4", "z", "six"]
+    train, held = [], {}
+    for uid in calibrated:
+        part = data[data["unique_id"] == uid]
+        train.append(part.iloc[:-IH])
+        held[uid] = part["y"].to_numpy()[-IH:]
+    train = pd.concat(train, ignore_index=True)
+    # The global member, refitted without 'six' (3 values < IH + 1).
+    glob = GlobalForecaster(horizon=IH, regressor=Ridge())
+    glob.fit(train[train["unique_id"] != "six"])
+    glob_fc = glob.predict()
+    errors = []
+    for uid in calibrated:
+        y = one(train, uid)
+        forecasts = [
+            quiet(lambda y=y: Naive().fit(y).predict(IH)).to_numpy(),
+            quiet(lambda y=y: Theta().fit(y).predict(IH)).to_numpy(),
+        ]
+        if uid != "six":
+            forecasts.append(glob_fc.loc[glob_fc["unique_id"] == uid, "forecast"])
+        combined = np.median(np.vstack(forecasts), axis=0)
+        actual = held[uid]
+        whole = data.loc[data["unique_id"] == uid, "y"].to_numpy()
+        if whole.min() > 0:
+            assert (combined > 0).all()
+            errors.append(np.log(actual) - np.log(combined))
+        else:
+            errors.append((actual - combined) / np.abs(y.to_numpy()).mean())
+    errors = np.array(errors)
+    assert f.calibration_ids_ == calibrated
+    np.testing.assert_allclose(f.calibration_errors_, errors, rtol=1e-9, atol=1e-12)
+
+    # ceil((K + 1) coverage) / K quantile of |errors| per step, an observed one
+    K = len(calibrated)
+    level = min(1.0, np.ceil((K + 1) * coverage) / K)
+    q = np.quantile(np.abs(errors), level, axis=0, method="higher")
+
+    point = f.predict()
+    pd.testing.assert_frame_equal(
+        out.drop(columns=["lower", "upper"]), point, check_exact=True
+    )
+    for uid in point["unique_id"].unique():
+        rows = out["unique_id"] == uid
+        fc = out.loc[rows, "forecast"].to_numpy()
+        whole = data.loc[data["unique_id"] == uid, "y"].to_numpy()
+        if whole.min() > 0:
+            lower, upper = fc * np.exp(-q), fc * np.exp(q)
+        else:
+            scale = np.abs(whole).mean()
+            lower, upper = fc - q * scale, fc + q * scale
+        np.testing.assert_allclose(out.loc[rows, "lower"], lower, rtol=1e-12)
+        np.testing.assert_allclose(out.loc[rows, "upper"], upper, rtol=1e-12)
+
+
+def test_interval_columns_order_and_width(interval_fitted):
+    f, _ = interval_fitted
+    out = quiet(lambda: f.predict_interval(coverage=0.5))
+    assert out.columns.tolist() == [
+        "unique_id",
+        "ds",
+        "forecast",
+        "lower",
+        "upper",
+        "Naive",
+        "Theta",
+        "GlobalForecaster",
+    ]
+    assert (out["lower"] < out["forecast"]).all()
+    assert (out["forecast"] < out["upper"]).all()
+    wide = quiet(lambda: f.predict_interval(coverage=0.95))
+    narrow_width = (out["upper"] - out["lower"]).to_numpy()
+    wide_width = (wide["upper"] - wide["lower"]).to_numpy()
+    assert (wide_width > narrow_width).all()
+    np.testing.assert_array_equal(wide["forecast"], out["forecast"])
+    # A shorter h gives the first h steps of the same intervals.
+    short = quiet(lambda: f.predict_interval(2, coverage=0.5))
+    first_two = out.groupby("unique_id", sort=False).head(2).reset_index(drop=True)
+    pd.testing.assert_frame_equal(short, first_two)
+
+
+def test_calibration_is_cached_and_cleared_by_a_refit():
+    data = interval_panel()
+    f = CombinationForecaster(horizon=IH, forecasters=[Naive(), Theta()])
+    quiet(lambda: f.fit(data))
+    assert not hasattr(f, "calibration_errors_")
+    quiet(f.predict_interval)
+    errors = f.calibration_errors_
+    assert errors.shape == (7, IH)
+    quiet(lambda: f.predict_interval(coverage=0.6))
+    assert f.calibration_errors_ is errors  # not recalibrated
+    fewer = data[data["unique_id"].isin(["p0", "p1", "p2"])]
+    quiet(lambda: f.fit(fewer))
+    assert not hasattr(f, "calibration_errors_")
+    assert not hasattr(f, "calibration_ids_")
+    quiet(f.predict_interval)
+    assert f.calibration_errors_.shape == (3, IH)
+    assert f.calibration_ids_ == ["p0", "p1", "p2"]
+
+
+def test_bad_coverage_names_the_argument(interval_fitted):
+    f, _ = interval_fitted
+    for bad in (0, 1, 1.5, -0.1, float("nan")):
+        with pytest.raises(ValueError, match=r"coverage must be in \(0, 1\)"):
+            f.predict_interval(coverage=bad)
+    for bad in ("0.9", True, None):
+        with pytest.raises(TypeError, match="coverage must be a number"):
+            f.predict_interval(coverage=bad)
+    with pytest.raises(ValueError, match="h=4 exceeds horizon=3"):
+        f.predict_interval(4)
+    with pytest.raises(NotFittedError):
+        CombinationForecaster(forecasters=[Naive()]).predict_interval()
+
+
+def test_too_short_to_calibrate_raises_a_clear_error():
+    data = pd.DataFrame(
+        {
+            "unique_id": np.repeat(["a", "b"], [4, 10]),
+            "ds": np.r_[np.arange(4), np.arange(10)],
+            "y": np.r_[np.arange(1.0, 5.0), np.arange(1.0, 11.0)],
+        }
+    )
+    f = CombinationForecaster(horizon=4, forecasters=[Naive(), Naive2()]).fit(data)
+    with pytest.raises(ValueError, match="only 1 of the 2 series can be calibrated"):
+        f.predict_interval()
+    with pytest.raises(ValueError, match="lower horizon"):
+        f.predict_interval()
+    assert len(f.predict()) == 8  # the point forecasts are still there
+
+
+def test_lower_and_upper_are_reserved_member_names(panel):
+    for name in ("lower", "upper"):
+        with pytest.raises(ValueError, match=f"the member name '{name}'"):
+            CombinationForecaster(forecasters=[(name, Naive())]).fit(panel)

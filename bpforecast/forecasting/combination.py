@@ -81,6 +81,7 @@ from .._sklearn_compat import Interval, StrOptions
 from ..results import Summary
 from .baselines import ETS, Theta
 from .global_model import GlobalForecaster
+from .intervals import conformal_half_width
 from .multiseries import (
     MultiSeriesForecaster,
     SeriesError,
@@ -97,7 +98,7 @@ __all__ = [
 ]
 
 _COLUMNS = ("unique_id", "ds", "y")
-_RESERVED = (*_COLUMNS, "forecast")
+_RESERVED = (*_COLUMNS, "forecast", "lower", "upper")
 
 
 class MemberFailedWarning(UserWarning):
@@ -266,6 +267,11 @@ def _messages(failures: dict) -> str:
     return "; ".join(parts)
 
 
+def _mean_abs(y: pd.Series) -> float:
+    """The mean absolute value of a series, 1 when it is 0: its error scale."""
+    return float(np.mean(np.abs(y.to_numpy(dtype=float)))) or 1.0
+
+
 class CombinationForecaster(BaseEstimator):
     """The per-step median (or mean) of local and global forecasters' forecasts.
 
@@ -273,6 +279,10 @@ class CombinationForecaster(BaseEstimator):
     global members on the whole frame, local members on each series (see
     the module docstring) -- and forecasts each series ``h`` steps ahead as
     the median of the members' forecasts, step by step.
+    :meth:`predict_interval` adds split-conformal prediction intervals of
+    the combined forecast, calibrated on the final ``horizon`` values of
+    every series (held out from a refit of the combination), with coverage
+    over series.
 
     Parameters
     ----------
@@ -318,6 +328,13 @@ class CombinationForecaster(BaseEstimator):
         ``{name: {unique_id: message}}``: the series each member gave no
         usable forecast for (empty dicts when none), from ``fit`` and the
         latest ``predict``.
+    calibration_errors_ : ndarray of shape (n_calibrated, horizon)
+        Set by the first :meth:`predict_interval` (and cleared by ``fit``):
+        the scale-free errors of the combined forecast of every calibrated
+        series' held-out final block (see there).
+    calibration_ids_ : list
+        The series of ``calibration_errors_``' rows: those long enough to
+        hold out ``horizon`` values and still be fitted.
 
     See Also
     --------
@@ -355,6 +372,11 @@ class CombinationForecaster(BaseEstimator):
     >>> members = out[["GlobalForecaster", "Theta", "ETS"]]
     >>> bool(np.allclose(out.forecast, members.median(axis=1)))
     True
+
+    With prediction intervals (``lower``, ``upper``) of the combination:
+
+    >>> f.predict_interval(coverage=0.8).columns.tolist()[:5]
+    ['unique_id', 'ds', 'forecast', 'lower', 'upper']
     """
 
     _parameter_constraints: dict = {
@@ -439,6 +461,10 @@ class CombinationForecaster(BaseEstimator):
                 fitted[name], failures[name] = self._fit_global(model, frame)
             else:
                 fitted[name], failures[name] = self._fit_local(model, frame)
+        for name in ("calibration_errors_", "calibration_ids_"):
+            if hasattr(self, name):  # the intervals of an earlier fit
+                delattr(self, name)
+        self._data = frame
         self.forecasters_ = fitted
         self.kinds_ = kinds
         self.failures_ = failures
@@ -678,6 +704,174 @@ class CombinationForecaster(BaseEstimator):
             frame[name] = column
         frame.attrs["failures"] = failures
         return frame
+
+    # ------------------------------------------------------------ intervals
+    def _levels(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per series (``ids_`` order): strictly positive, and mean |y| (or 1)."""
+        grouped = self._data.groupby("unique_id", sort=False)["y"]
+        positive = (grouped.min() > 0).reindex(self.ids_).to_numpy(dtype=bool)
+        scale = grouped.apply(_mean_abs).reindex(self.ids_).to_numpy(dtype=float)
+        return positive, scale
+
+    def _calibration(self) -> np.ndarray:
+        """Scale-free errors of the combined forecast of every series' last block."""
+        if hasattr(self, "calibration_errors_"):
+            return self.calibration_errors_
+        H = int(self.horizon)
+        frame = self._data.reset_index(drop=True)
+        ordered = frame.sort_values("ds", kind="stable")
+        from_end = ordered.groupby("unique_id", sort=False).cumcount(ascending=False)
+        held = ordered[from_end.to_numpy() < H]
+        train = frame[from_end.sort_index().to_numpy() >= H]
+        actual = {uid: g.to_numpy(float) for uid, g in held.groupby("unique_id")["y"]}
+        sizes = frame.groupby("unique_id", sort=False).size()
+        remaining = [uid for uid in self.ids_ if sizes[uid] > H]
+        while True:
+            if len(remaining) < 2:
+                raise ValueError(
+                    f"only {len(remaining)} of the {len(self.ids_)} series can be "
+                    f"calibrated: predict_interval holds out the final "
+                    f"horizon={H} values of every series, and needs at least 2 "
+                    "series longer than that which the members can still fit "
+                    "and forecast without them. Refit with a lower horizon, or "
+                    "use predict() for forecasts without intervals."
+                )
+            part = train[train["unique_id"].isin(remaining)]
+            model = clone(self)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", MemberFailedWarning)
+                    forecast = model.fit(part).predict(H)
+                break
+            except SeriesError as exc:
+                # A series no member can fit or forecast without its last
+                # block (or too short to read) is left out, and the rest refit.
+                failed = getattr(model, "failures_", {})
+                bad = {exc.unique_id}
+                if failed:
+                    bad |= {
+                        uid
+                        for uid in remaining
+                        if all(uid in f for f in failed.values())
+                    }
+                if not bad & set(remaining):
+                    raise
+                remaining = [uid for uid in remaining if uid not in bad]
+        scales = part.groupby("unique_id", sort=False)["y"].apply(_mean_abs)
+        positive = frame.groupby("unique_id", sort=False)["y"].min() > 0
+        predicted = {
+            uid: g.to_numpy(float)
+            for uid, g in forecast.groupby("unique_id", sort=False)["forecast"]
+        }
+        errors = np.empty((len(remaining), H))
+        for k, uid in enumerate(remaining):
+            a, f = actual[uid], predicted[uid]
+            logged = bool(positive[uid]) & (f > 0)
+            log_error = np.log(np.where(logged, a, 1.0)) - np.log(
+                np.where(logged, f, 1.0)
+            )
+            errors[k] = np.where(logged, log_error, (a - f) / scales[uid])
+        self.calibration_ids_ = list(remaining)
+        self.calibration_errors_ = errors
+        return errors
+
+    def predict_interval(
+        self, h: int | None = None, coverage: float = 0.9
+    ) -> pd.DataFrame:
+        """Combined forecasts with split-conformal prediction intervals.
+
+        Calibration (once, on the first call; cached in
+        ``calibration_errors_`` and cleared by :meth:`fit`): the final
+        ``horizon`` values of every series are held out, a clone of the
+        combination (``sklearn.base.clone``: the same members, settings
+        and seeds) is fitted on the rest, and each series' held-out block
+        is forecast by the combination. The errors of the *combined*
+        forecast are taken in a scale-free space, where series of any level
+        are comparable: ``log(actual) - log(forecast)`` for a strictly
+        positive series (every value of it > 0) where the forecast is
+        positive too, otherwise ``(actual - forecast) / s`` with ``s`` the
+        mean absolute value of the series' calibration history (1 if 0).
+        The half-width ``q`` at step ``j`` is the conformal quantile of
+        their absolute values over the ``K`` calibrated series
+        (:func:`bpforecast.forecasting.intervals.conformal_half_width`: the
+        ``ceil((K + 1) coverage) / K`` quantile), and the interval is the
+        forecast +- ``q`` transformed back: ``forecast * exp(+-q)`` where
+        the error would be taken in logs (a strictly positive series and a
+        positive forecast), ``forecast +- q * s`` otherwise, with ``s`` the
+        mean absolute value of the whole series (1 if 0).
+
+        Coverage is over series: about ``coverage`` of the series' future
+        values fall inside at each step when the series are exchangeable
+        (alike in how hard they are to forecast, relative to their level);
+        for any one series it is not guaranteed. Series of ``horizon``
+        values or fewer, and series that no member could fit or forecast
+        without their last block, are left out of the calibration (still
+        forecast, with the others' errors; ``calibration_ids_`` lists the
+        series used). A member that fails on a series only in the
+        calibration fit is left out of that series' calibration forecast,
+        as :meth:`predict` does. Calibrating costs one more fit of every
+        member.
+
+        Parameters
+        ----------
+        h : int, optional
+            Steps ahead, at most ``horizon`` (the default).
+        coverage : float in (0, 1), default=0.9
+            The share of future values the intervals should hold.
+
+        Returns
+        -------
+        DataFrame
+            :meth:`predict`'s frame with ``lower`` and ``upper`` after
+            ``forecast``: columns ``unique_id``, ``ds``, ``forecast``,
+            ``lower``, ``upper``, then one per member.
+
+        Raises
+        ------
+        TypeError, ValueError
+            ``coverage`` not a number in (0, 1), or a bad ``h``.
+        ValueError
+            Fewer than 2 series can be calibrated (too short to hold out
+            ``horizon`` values): refit with a lower ``horizon``.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from bpforecast.forecasting.baselines import Naive, Theta
+        >>> from bpforecast.forecasting.combination import CombinationForecaster
+        >>> rng = np.random.default_rng(0)
+        >>> data = pd.DataFrame({
+        ...     "unique_id": np.repeat(np.arange(20), 24),
+        ...     "ds": np.tile(np.arange(24), 20),
+        ...     "y": 50 + rng.normal(0, 1, 480).cumsum(),
+        ... })
+        >>> f = CombinationForecaster(horizon=2, forecasters=[Naive(), Theta()])
+        >>> out = f.fit(data).predict_interval(coverage=0.8)
+        >>> out.columns.tolist()
+        ['unique_id', 'ds', 'forecast', 'lower', 'upper', 'Naive', 'Theta']
+        >>> bool((out.lower < out.forecast).all() and (out.forecast < out.upper).all())
+        True
+        >>> f.calibration_errors_.shape
+        (20, 2)
+        """
+        h = self._check_h(h)
+        if not isinstance(coverage, numbers.Real) or isinstance(coverage, bool):
+            raise TypeError(
+                f"coverage must be a number in (0, 1), got {type(coverage).__name__}."
+            )
+        if not 0 < coverage < 1:
+            raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        q = conformal_half_width(self._calibration(), coverage)[:h]
+        out = self.predict(h)
+        forecast = out["forecast"].to_numpy(dtype=float).reshape(len(self.ids_), h)
+        positive, scale = self._levels()
+        logged = positive[:, None] & (forecast > 0)
+        spread = q * scale[:, None]
+        lower = np.where(logged, forecast * np.exp(-q), forecast - spread)
+        upper = np.where(logged, forecast * np.exp(q), forecast + spread)
+        out.insert(3, "lower", lower.ravel())
+        out.insert(4, "upper", upper.ravel())
+        return out
 
     # ------------------------------------------------------------ report
     def summary(self) -> Summary:
