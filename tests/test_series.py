@@ -72,13 +72,17 @@ def test_restart_seeds_match_the_forecaster_rule():
     assert series_seed(3, "x") == series_seed(3, "x") != series_seed(3, "y")
 
 
-def test_conformal_half_width_is_the_higher_quantile():
+def test_conformal_half_width_is_the_split_conformal_order_statistic():
     errors = np.column_stack([np.arange(1.0, 21.0), -np.arange(1.0, 21.0) * 2])
     half = conformal_half_width(errors, 0.9)
     assert conformal_level(20, 0.9) == 0.95
-    # level 0.95 of 20 sorted |errors|: position 0.95 * 19 = 18.05, rounded up
-    assert half.tolist() == [20.0, 40.0]
+    # the ceil(21 * 0.9) = 19th smallest of the 20 |errors| (Lei et al. 2018)
+    assert half.tolist() == [19.0, 38.0]
+    # ceil(4 * 0.9) = 4 > K = 3: the largest
     assert conformal_half_width(errors[:3], 0.9).tolist() == [3.0, 6.0]
+    # 10 * 0.7 is 7.000000000000001 in floating point; the rank is still 7
+    assert conformal_level(9, 0.7) == 7 / 9
+    assert conformal_half_width(errors[:9], 0.7).tolist() == [7.0, 14.0]
     with pytest.raises(ValueError, match="coverage"):
         conformal_half_width(errors, 1.0)
     with pytest.raises(ValueError, match="2-D"):
