@@ -44,9 +44,9 @@ reference and as the fallback):
     ``BPForecaster(random_state=seed)``, otherwise the defaults (five
     networks per pipeline; one with ``--quick``). Since version 0.4 the
     default ``transform='both'`` averages a log and a level pipeline.
-``BPForecaster-log``
+``BPForecaster-v0.3``
     The defaults of version 0.3: one pipeline, logged where the series is
-    strictly positive (``transform='auto'``).
+    strictly positive (``transform='auto'``), 50 trainbr epochs.
 ``BPForecaster-Ridge``
     The same pipelines with ``regressor=sklearn.linear_model.Ridge()`` and
     ``n_models=1`` (Ridge is deterministic: five copies give the same median).
@@ -322,10 +322,17 @@ def _bp(settings: Settings) -> LocalMethod:
     return estimator_method(lambda: BPForecaster(random_state=settings.seed, **kwargs))
 
 
-def _bp_log(settings: Settings) -> LocalMethod:
+def _bp_v03(settings: Settings) -> LocalMethod:
+    from bpforecast.forecasting.forecaster import default_regressor
+
     kwargs = {"n_models": 1} if settings.quick else {}
     return estimator_method(
-        lambda: BPForecaster(transform="auto", random_state=settings.seed, **kwargs)
+        lambda: BPForecaster(
+            regressor=default_regressor().set_params(epochs=50),
+            transform="auto",
+            random_state=settings.seed,
+            **kwargs,
+        )
     )
 
 
@@ -427,7 +434,7 @@ METHODS = {
     "Theta-statsmodels": lambda s: estimator_method(Theta),
     "ETS": lambda s: estimator_method(ETS),
     "BPForecaster": _bp,
-    "BPForecaster-log": _bp_log,  # the defaults of version 0.3
+    "BPForecaster-v0.3": _bp_v03,  # the defaults of version 0.3
     "BPForecaster-Ridge": _bp_ridge,
     "BPForecaster-traingdx": _bp_traingdx,  # the default network of version 0.2
     "Combination": lambda s: Combination(("BPForecaster", "Theta", "ETS")),

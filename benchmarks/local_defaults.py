@@ -62,8 +62,8 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
         regressor=_net(epochs=100))),
     "epochs200": ("200 trainbr epochs", lambda h, m: BPForecaster(
         regressor=_net(epochs=200))),
-    "epochs20": ("20 trainbr epochs", lambda h, m: BPForecaster(
-        regressor=_net(epochs=20))),
+    "epochs50": ("50 trainbr epochs (the 0.3 and first 0.4 setting)",
+                 lambda h, m: BPForecaster(regressor=_net(epochs=50))),
     "h3": ("3 hidden neurons", lambda h, m: BPForecaster(
         regressor=_net(hidden_layer_sizes=(3,)))),
     "h5": ("5 hidden neurons", lambda h, m: BPForecaster(
