@@ -605,7 +605,9 @@ def _run_forecast(args: argparse.Namespace) -> int:
         _write_csv(table, args.output, index_label=table.index.name)
         print(f"Wrote {len(table)} forecasts to {args.output}")
     if args.plot is not None:
-        models = _plural(forecaster.n_models, "model")
+        models = _plural(forecaster._n_members(), "network")
+        if getattr(forecaster, "pipelines_", None):
+            models += " in 2 pipelines"
         title = (
             f"{data.column}: {args.horizon}-step forecast "
             f"(BPForecaster, {forecaster.strategy}, {models})"
