@@ -768,6 +768,30 @@ def _describe_pipelines(forecaster: BPForecaster) -> list[str]:
     return [f"Transform:      {transform}", f"Models:         {n}"]
 
 
+def _fit_skipping_bad_series(
+    fit, data: pd.DataFrame, skip: bool
+) -> tuple[object, pd.DataFrame, dict]:
+    """``fit(data)``; with ``skip``, each series a SeriesError names is left out.
+
+    Returns ``(fit's result or None when every series was left out, the data
+    fitted, {id: message} of the series left out)``. Without ``skip``, or
+    when the error names an id that is not in the data (leaving nothing out
+    would retry the same fit for ever), the SeriesError is raised with the
+    hint to skip.
+    """
+    failures: dict = {}
+    while len(data) > 0:
+        try:
+            return fit(data), data, failures
+        except SeriesError as exc:
+            known = bool((data["unique_id"] == exc.unique_id).any())
+            if not skip or not known:
+                raise SeriesError(exc.unique_id, _with_skip_hint(exc.message)) from None
+            failures[exc.unique_id] = _MORE_FAIL.sub("", exc.message)
+            data = data[data["unique_id"] != exc.unique_id]
+    return None, data, failures
+
+
 def _forecast_global(
     args: argparse.Namespace, panel: LoadedPanel, notes: _Notes
 ) -> tuple[pd.DataFrame, dict, list, GlobalForecaster]:
@@ -786,26 +810,11 @@ def _forecast_global(
         random_state=args.seed,
         n_jobs=args.jobs if args.jobs > 1 else None,
     )
-    data = panel.data
-    failures: dict = {}
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        while True:
-            try:
-                model.fit(data)
-                break
-            except SeriesError as exc:
-                # (an id that is not in the data cannot be skipped: dropping
-                # nothing would retry the same fit for ever)
-                known = bool((data["unique_id"] == exc.unique_id).any())
-                if not args.skip_bad_series or not known:
-                    raise SeriesError(
-                        exc.unique_id, _with_skip_hint(exc.message)
-                    ) from None
-                failures[exc.unique_id] = _MORE_FAIL.sub("", exc.message)
-                data = data[data["unique_id"] != exc.unique_id]
-                if len(data) == 0:
-                    break
+        _, data, failures = _fit_skipping_bad_series(
+            model.fit, panel.data, args.skip_bad_series
+        )
         if len(data) == 0:
             table = pd.DataFrame(columns=["unique_id", "ds", "forecast"])
             return table, failures, [], model
@@ -862,24 +871,17 @@ def _forecast_combine(
     ``--global``.
     """
     model = _make_combination(args)
-    data = panel.data
-    failures: dict = {}
     table = pd.DataFrame(columns=["unique_id", "ds", "forecast"])
     no_intervals: list = []
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        while len(data) > 0:
-            try:
-                table = model.fit(data).predict()
-                break
-            except SeriesError as exc:
-                known = bool((data["unique_id"] == exc.unique_id).any())
-                if not args.skip_bad_series or not known:
-                    raise SeriesError(
-                        exc.unique_id, _with_skip_hint(exc.message)
-                    ) from None
-                failures[exc.unique_id] = _MORE_FAIL.sub("", exc.message)
-                data = data[data["unique_id"] != exc.unique_id]
+        fitted, _, failures = _fit_skipping_bad_series(
+            lambda data: model.fit(data).predict(),
+            panel.data,
+            args.skip_bad_series,
+        )
+        if fitted is not None:
+            table = fitted
         if len(table) > 0:
             try:
                 table = model.predict_interval(coverage=args.coverage)
