@@ -62,6 +62,8 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
         regressor=_net(epochs=100))),
     "epochs200": ("200 trainbr epochs", lambda h, m: BPForecaster(
         regressor=_net(epochs=200))),
+    "epochs5": ("5 trainbr epochs", lambda h, m: BPForecaster(
+        regressor=_net(epochs=5))),
     "epochs10": ("10 trainbr epochs", lambda h, m: BPForecaster(
         regressor=_net(epochs=10))),
     "epochs50": ("50 trainbr epochs (the 0.3 and first 0.4 setting)",
