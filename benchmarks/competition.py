@@ -69,8 +69,9 @@ reference and as the fallback):
 ``Global-Ridge``
     The same pipeline with ``regressor=sklearn.linear_model.Ridge()`` and
     ``n_models=1`` (one member per lookback): the linear baseline.
-``Global+Theta``, ``Global+Theta+ETS``
-    Per-step medians like ``Combination`` (the median of two is their mean).
+``Global+Theta``, ``Global+Theta+ETS``, ``Global+BP+Theta``, ``Global+BP+Theta+ETS``
+    Per-step medians like ``Combination`` (the median of two is their mean,
+    of four the mean of the middle two); ``BP`` is ``BPForecaster``.
 ``CombinationForecaster``
     The package's ``CombinationForecaster(horizon=h, random_state=seed)``
     with its default members (GlobalForecaster, the M4 Theta and ETS,
@@ -444,6 +445,12 @@ METHODS = {
     "Global-Ridge": _global_ridge,
     "Global+Theta": lambda s: Combination(("GlobalForecaster", "Theta")),
     "Global+Theta+ETS": lambda s: Combination(("GlobalForecaster", "Theta", "ETS")),
+    "Global+BP+Theta+ETS": lambda s: Combination(
+        ("GlobalForecaster", "BPForecaster", "Theta", "ETS")
+    ),
+    "Global+BP+Theta": lambda s: Combination(
+        ("GlobalForecaster", "BPForecaster", "Theta")
+    ),
     # ---- the shipped feature: bpforecast.CombinationForecaster, defaults ----
     "CombinationForecaster": _product_combination,
 }
