@@ -70,7 +70,7 @@ from .forecasting.global_model import (
 )
 from .forecasting.multiseries import SeriesError, SkippedSeriesWarning, forecast_many
 from .forecasting.series import future_index
-from .forecasting.windowing import normalize_lags
+from .forecasting.windowing import describe_lags, normalize_lags
 from .io.csv import (
     DATASET_PREFIX,
     LoadedPanel,
@@ -410,13 +410,6 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _describe_lags(lags: np.ndarray) -> str:
-    values = [int(v) for v in lags]
-    if len(values) > 2 and values == list(range(values[0], values[-1] + 1)):
-        return f"{values[0]}..{values[-1]}"
-    return ", ".join(str(v) for v in values)
-
-
 def _index_label(data: LoadedSeries) -> str:
     return data.date_column or "index"
 
@@ -575,7 +568,7 @@ def _run_forecast(args: argparse.Namespace) -> int:
         f"Dates:          {span}",
         f"Frequency:      {freq}",
         f"Season length:  {forecaster.season_length_}",
-        f"Lags:           {_describe_lags(forecaster.lags_)}",
+        f"Lags:           {describe_lags(forecaster.lags_)}",
         f"Strategy:       {forecaster.strategy}",
         *_describe_pipelines(forecaster),
     ]

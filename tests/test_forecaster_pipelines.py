@@ -206,3 +206,50 @@ def test_a_forecaster_saved_before_pipelines_existed_still_forecasts(airline, tm
     assert not hasattr(old, "pipelines_")
     pd.testing.assert_series_equal(old.predict(6), expected)
     assert old.predict_in_sample().notna().all()
+
+
+def test_summary_reports_pipelines_and_in_sample_errors(airline):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        BPForecaster().summary()
+    f = BPForecaster(regressor=net(), **KW).fit(airline)
+    s = f.summary()
+    assert s.title == "BPForecaster: 4 networks in 2 pipelines, recursive"
+    header = dict(s.sections[0][1])
+    assert header["observations"] == 144 and header["lags"] == "1..12"
+    assert header["training windows"] == len(f.X_train_)
+    table = s.sections[1][1]
+    assert list(table.index) == ["log", "none"]
+    assert table.loc["log", "unit (scale_)"] == f.pipelines_[0].scale_
+    assert table.loc["none", "unit (scale_)"] == f.pipelines_[1].scale_
+    # In-sample errors, written out: actual minus the one-step fitted values.
+    y = airline.to_numpy()
+    for name, pipeline in zip(["log", "none"], f.pipelines_, strict=True):
+        fitted = pipeline.predict_in_sample()
+        e = y[12:] - fitted.to_numpy()  # lags 1..12: fitted from the 13th value
+        assert table.loc[name, "in-sample MAE"] == pytest.approx(np.abs(e).mean())
+    e = (
+        y[12:]
+        - (
+            f.pipelines_[0].predict_in_sample() + f.pipelines_[1].predict_in_sample()
+        ).to_numpy()
+        / 2
+    )
+    fit = dict(s.sections[2][1])
+    assert fit["MAE"] == pytest.approx(np.abs(e).mean())
+    assert fit["RMSE"] == pytest.approx(np.sqrt(np.mean(e**2)))
+    assert "trainbr, up to 15 epochs" in str(s) and "mean of the two" in str(s)
+    assert "<table" in s.as_html()
+
+
+def test_summary_of_one_pipeline_and_another_regressor():
+    from sklearn.linear_model import Ridge
+
+    # Nile minus 900 has negative values: one (unlogged) pipeline.
+    g = BPForecaster(regressor=Ridge(), n_models=1, lags=[1, 3]).fit(load_nile() - 900)
+    s = g.summary()
+    assert s.title == "BPForecaster: 1 network in 1 pipeline, recursive"
+    assert dict(s.sections[0][1])["lags"] == "1, 3"
+    assert list(s.sections[1][1].index) == ["none"]
+    assert "Network: Ridge." in str(s)

@@ -50,6 +50,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._sklearn_compat import HasMethods, Interval, StrOptions
 from ..estimators.regressor import BPRegressor
+from ..results import Summary
 from ..seeds import restart_seeds
 from .closed_loop import closed_loop, input_row
 from .intervals import conformal_half_width
@@ -60,7 +61,7 @@ from .plausibility import (
 )
 from .series import check_series, check_steps, future_index, infer_season_length
 from .transforms import LogTransform, SeasonalAdjustment
-from .windowing import make_windows, normalize_lags
+from .windowing import describe_lags, make_windows, normalize_lags
 
 CALENDAR_FEATURES = ("hour", "dayofweek", "month", "dayofyear")
 _CALENDAR_PERIODS = {"hour": 24, "dayofweek": 7, "month": 12, "dayofyear": 365.25}
@@ -244,6 +245,17 @@ def calendar_frame(index: pd.DatetimeIndex, features) -> pd.DataFrame:
 
 
 _as_series = check_series  # the name used before the checks moved to .series
+
+
+def _describe_regressor(models: list, strategy: str) -> str:
+    """The first network of ``models_`` in words (its class and settings)."""
+    model = models[0][0] if strategy == "direct" else models[0]
+    if isinstance(model, BPRegressor):
+        return (
+            f"BPRegressor, hidden layers {tuple(model.hidden_layer_sizes)}, "
+            f"{model.solver}, up to {model.epochs} epochs"
+        )
+    return type(model).__name__
 
 
 def _exog_frame_of(exog, name: str, columns: list | None = None) -> pd.DataFrame:
@@ -949,6 +961,96 @@ class BPForecaster(BaseEstimator):
         # Windows are consecutive, so the seasonal phases continue from the first.
         values = self._from_z(z_hat, int(positions[0]))
         return pd.Series(values, index=self.X_train_.index, name="fitted")
+
+    # ------------------------------------------------------------- report
+    def summary(self) -> Summary:
+        """What was fitted: the windows, each pipeline and the in-sample fit.
+
+        The in-sample errors are those of :meth:`predict_in_sample` (one
+        step ahead, open loop, on the training windows) in the units of
+        ``y``: they say how well the networks fit, not how well they
+        forecast (backtest for that).
+
+        Returns
+        -------
+        Summary
+            Prints as text, renders as HTML in a notebook.
+
+        Examples
+        --------
+        >>> from bpforecast import BPForecaster
+        >>> from bpforecast.datasets import load_airline_passengers
+        >>> f = BPForecaster(n_models=1, random_state=0)
+        >>> text = str(f.fit(load_airline_passengers()).summary())
+        >>> text.splitlines()[0]
+        'BPForecaster: 2 networks in 2 pipelines, recursive'
+        >>> "log" in text and "seasonal" in text
+        True
+        """
+        check_is_fitted(self, "models_")
+        pipelines = getattr(self, "pipelines_", None) or [self]
+        n = self._n_members()
+        y = self.y_
+        first, last = y.index[0], y.index[-1]
+        if isinstance(y.index, pd.DatetimeIndex):
+            first, last = first.date(), last.date()
+        window_rows = [
+            ("observations", len(y)),
+            ("span", f"{first} to {last}"),
+            ("season length", self.season_length_),
+            ("lags", describe_lags(self.lags_)),
+            ("training windows", len(self.X_train_)),
+            ("window normalisation", self.normalize or "none"),
+            ("strategy", self.strategy),
+        ]
+        if self.strategy != "recursive":
+            window_rows.append(("horizon", self._fit_horizon))
+        if self._exog_columns:
+            window_rows.append(("exogenous", ", ".join(self._exog_columns)))
+        if self.calendar_features:
+            window_rows.append(("calendar", ", ".join(self.calendar_features)))
+        actual = y.to_numpy()
+        rows = {}
+        for pipeline in pipelines:
+            fitted = pipeline.predict_in_sample()
+            error = actual[y.index.get_indexer(fitted.index)] - fitted.to_numpy()
+            name = "log" if pipeline.transform_ is not None else "none"
+            rows[name] = {
+                "seasonal": bool(pipeline.seasonal_.seasonal_),
+                "unit (scale_)": float(getattr(pipeline, "scale_", 1.0)),
+                "networks": pipeline._n_members(),
+                "in-sample MAE": float(np.mean(np.abs(error))),
+            }
+        table = pd.DataFrame(rows).T
+        table.index.name = "transform"
+        fitted = self.predict_in_sample()
+        error = actual[y.index.get_indexer(fitted.index)] - fitted.to_numpy()
+        fit_rows = [
+            ("MAE", float(np.mean(np.abs(error)))),
+            ("RMSE", float(np.sqrt(np.mean(error**2)))),
+        ]
+        notes = [f"Network: {_describe_regressor(self.models_, self.strategy)}."]
+        if len(pipelines) > 1:
+            notes.append(
+                "The forecast is the mean of the two pipelines' forecasts, each "
+                f"the {self.combine} of its networks."
+            )
+        if self.dropped_members_:
+            notes.append(
+                f"The latest forecast dropped members {self.dropped_members_} as "
+                "implausible (see dropped_members_)."
+            )
+        return Summary(
+            f"BPForecaster: {n} network{'s' if n != 1 else ''} in "
+            f"{len(pipelines)} pipeline{'s' if len(pipelines) != 1 else ''}, "
+            f"{self.strategy}",
+            [
+                (None, window_rows),
+                ("Pipelines", table),
+                ("In-sample fit, one step ahead (units of y)", fit_rows),
+            ],
+            notes=notes,
+        )
 
     # ---------------------------------------------------------- intervals
     def predict_interval(

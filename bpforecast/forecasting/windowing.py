@@ -57,7 +57,13 @@ from numpy.typing import ArrayLike
 from ..evaluation.splitters import RollingOriginSplit
 from .series import check_horizon, check_time_index, is_int, next_label
 
-__all__ = ["RollingOriginSplit", "last_window", "make_windows", "normalize_lags"]
+__all__ = [
+    "RollingOriginSplit",
+    "describe_lags",
+    "last_window",
+    "make_windows",
+    "normalize_lags",
+]
 
 _LONG_COLUMNS = ("unique_id", "ds", "y")
 
@@ -95,6 +101,21 @@ def _check_lags(lags: Any, name: str, allow_zero: bool) -> np.ndarray:
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(f"{name} must contain only {kind} integers, got {lags!r}.")
     return np.unique(arr).astype(np.int64)
+
+
+def describe_lags(lags) -> str:
+    """Lags in words: ``'1..12'`` for a run of three or more, else listed.
+
+    Examples
+    --------
+    >>> from bpforecast.forecasting.windowing import describe_lags
+    >>> describe_lags([1, 2, 3, 4]), describe_lags([1, 12])
+    ('1..4', '1, 12')
+    """
+    values = [int(v) for v in lags]
+    if len(values) > 2 and values == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}..{values[-1]}"
+    return ", ".join(str(v) for v in values)
 
 
 def normalize_lags(lags: int | ArrayLike) -> np.ndarray:
