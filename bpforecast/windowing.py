@@ -13,9 +13,16 @@ True
 
 from .forecasting.windowing import (  # noqa: F401
     RollingOriginSplit,
+    describe_lags,
     last_window,
     make_windows,
     normalize_lags,
 )
 
-__all__ = ["RollingOriginSplit", "last_window", "make_windows", "normalize_lags"]
+__all__ = [
+    "RollingOriginSplit",
+    "describe_lags",
+    "last_window",
+    "make_windows",
+    "normalize_lags",
+]
