@@ -1010,21 +1010,24 @@ class BPForecaster(BaseEstimator):
         if self.calendar_features:
             window_rows.append(("calendar", ", ".join(self.calendar_features)))
         actual = y.to_numpy()
+
+        def errors(fitted: pd.Series) -> np.ndarray:
+            return actual[y.index.get_indexer(fitted.index)] - fitted.to_numpy()
+
+        # Each pipeline's fitted values once; their mean is predict_in_sample's.
+        fits = [pipeline.predict_in_sample() for pipeline in pipelines]
         rows = {}
-        for pipeline in pipelines:
-            fitted = pipeline.predict_in_sample()
-            error = actual[y.index.get_indexer(fitted.index)] - fitted.to_numpy()
+        for pipeline, fitted in zip(pipelines, fits, strict=True):
             name = "log" if pipeline.transform_ is not None else "none"
             rows[name] = {
                 "seasonal": bool(pipeline.seasonal_.seasonal_),
                 "unit (scale_)": float(getattr(pipeline, "scale_", 1.0)),
                 "networks": pipeline._n_members(),
-                "in-sample MAE": float(np.mean(np.abs(error))),
+                "in-sample MAE": float(np.mean(np.abs(errors(fitted)))),
             }
         table = pd.DataFrame(rows).T
         table.index.name = "transform"
-        fitted = self.predict_in_sample()
-        error = actual[y.index.get_indexer(fitted.index)] - fitted.to_numpy()
+        error = errors(sum(fits[1:], fits[0]) / len(fits))
         fit_rows = [
             ("MAE", float(np.mean(np.abs(error)))),
             ("RMSE", float(np.sqrt(np.mean(error**2)))),
