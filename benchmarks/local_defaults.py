@@ -58,20 +58,34 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
         "trainbr with centred targets (target_scaling='same')",
         lambda h, m: BPForecaster(regressor=_net(target_scaling="same")),
     ),
-    "epochs100": ("100 trainbr epochs", lambda h, m: BPForecaster(
-        regressor=_net(epochs=100))),
-    "epochs200": ("200 trainbr epochs", lambda h, m: BPForecaster(
-        regressor=_net(epochs=200))),
-    "epochs5": ("5 trainbr epochs", lambda h, m: BPForecaster(
-        regressor=_net(epochs=5))),
-    "epochs10": ("10 trainbr epochs", lambda h, m: BPForecaster(
-        regressor=_net(epochs=10))),
-    "epochs50": ("50 trainbr epochs (the 0.3 and first 0.4 setting)",
-                 lambda h, m: BPForecaster(regressor=_net(epochs=50))),
-    "h3": ("3 hidden neurons", lambda h, m: BPForecaster(
-        regressor=_net(hidden_layer_sizes=(3,)))),
-    "h5": ("5 hidden neurons", lambda h, m: BPForecaster(
-        regressor=_net(hidden_layer_sizes=(5,)))),
+    "epochs100": (
+        "100 trainbr epochs",
+        lambda h, m: BPForecaster(regressor=_net(epochs=100)),
+    ),
+    "epochs200": (
+        "200 trainbr epochs",
+        lambda h, m: BPForecaster(regressor=_net(epochs=200)),
+    ),
+    "epochs5": (
+        "5 trainbr epochs",
+        lambda h, m: BPForecaster(regressor=_net(epochs=5)),
+    ),
+    "epochs10": (
+        "10 trainbr epochs",
+        lambda h, m: BPForecaster(regressor=_net(epochs=10)),
+    ),
+    "epochs50": (
+        "50 trainbr epochs (the 0.3 and first 0.4 setting)",
+        lambda h, m: BPForecaster(regressor=_net(epochs=50)),
+    ),
+    "h3": (
+        "3 hidden neurons",
+        lambda h, m: BPForecaster(regressor=_net(hidden_layer_sizes=(3,))),
+    ),
+    "h5": (
+        "5 hidden neurons",
+        lambda h, m: BPForecaster(regressor=_net(hidden_layer_sizes=(5,))),
+    ),
     "lags4": ("lags 1..4", lambda h, m: BPForecaster(lags=4)),
     "log": (
         "the log pipeline alone (transform='auto', the defaults of version 0.3)",

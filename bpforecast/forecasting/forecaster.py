@@ -60,7 +60,12 @@ from .plausibility import (
     implausible_members,
 )
 from .series import check_series, check_steps, future_index, infer_season_length
-from .transforms import LogTransform, SeasonalAdjustment
+from .transforms import (
+    DRIFT_SHRINKAGE,
+    DriftAdjustment,
+    LogTransform,
+    SeasonalAdjustment,
+)
 from .windowing import describe_lags, make_windows, normalize_lags
 
 CALENDAR_FEATURES = ("hour", "dayofweek", "month", "dayofyear")
@@ -410,6 +415,7 @@ class BPForecaster(BaseEstimator):
         "season_length": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "transform": [StrOptions({"both", "auto", "log"}), None],
         "seasonal_adjustment": [StrOptions({"auto"}), "boolean"],
+        "drift": [StrOptions({"shrink", "full"}), None],
         "normalize": [StrOptions({"window"}), None],
         "n_models": [Interval(numbers.Integral, 1, None, closed="left")],
         "combine": [StrOptions({"median", "mean"})],
@@ -428,6 +434,7 @@ class BPForecaster(BaseEstimator):
         season_length=None,
         transform="both",
         seasonal_adjustment="auto",
+        drift="shrink",
         normalize="window",
         n_models=5,
         combine="median",
@@ -443,6 +450,7 @@ class BPForecaster(BaseEstimator):
         self.season_length = season_length
         self.transform = transform
         self.seasonal_adjustment = seasonal_adjustment
+        self.drift = drift
         self.normalize = normalize
         self.n_models = n_models
         self.combine = combine
@@ -485,21 +493,31 @@ class BPForecaster(BaseEstimator):
         self.seasonal_ = SeasonalAdjustment(m, test=test).fit(z)
         # Window-normalised inputs and targets are changes: put them in units
         # of the series' typical change (levels, with normalize=None, keep 1).
-        self.scale_ = (
-            change_scale(self.seasonal_.transform(z, 0))
-            if self.normalize == "window"
-            else 1.0
-        )
+        adjusted = self.seasonal_.transform(z, 0)
+        self.scale_ = change_scale(adjusted) if self.normalize == "window" else 1.0
+        self.drift_ = None
+        if self.drift is not None and self.normalize == "window":
+            # The networks learn changes around the mean change (whose mean
+            # over the windows is then zero); forecasts carry the drift back.
+            shrinkage = DRIFT_SHRINKAGE if self.drift == "shrink" else 0.0
+            self.drift_ = DriftAdjustment(shrinkage).fit(adjusted / self.scale_)
         self._exog_columns = None if exog is None else list(exog.columns)
         self.exog_lags_ = np.unique(np.asarray(self.exog_lags, dtype=int))
 
     def _to_z(self, values: np.ndarray, start: int = 0) -> np.ndarray:
-        """Original units -> log -> seasonally adjusted -> in units of ``scale_``."""
+        """Original units -> log -> seasonally adjusted -> in units of
+        ``scale_`` -> mean drift taken out."""
         z = self.transform_.transform(values) if self.transform_ is not None else values
-        # Models saved before version 0.3 have no scale_: their unit was 1.
-        return self.seasonal_.transform(z, start) / getattr(self, "scale_", 1.0)
+        # Models saved before version 0.3 have no scale_ (their unit was 1),
+        # those saved before 0.5 no drift_.
+        z = self.seasonal_.transform(z, start) / getattr(self, "scale_", 1.0)
+        drift = getattr(self, "drift_", None)
+        return z if drift is None else drift.transform(z, start)
 
     def _from_z(self, z: np.ndarray, start: int) -> np.ndarray:
+        drift = getattr(self, "drift_", None)
+        if drift is not None:
+            z = drift.inverse(z, start)
         values = self.seasonal_.inverse(z * getattr(self, "scale_", 1.0), start)
         return (
             self.transform_.inverse(values) if self.transform_ is not None else values
@@ -791,6 +809,10 @@ class BPForecaster(BaseEstimator):
                     ]
                 ).T
             paths = paths + level
+        drift = getattr(self, "drift_", None)
+        if drift is not None:
+            # From the full mean drift of the windows to the forecast drift.
+            paths = paths - drift.correction(steps)
         return self._combine_plausible(paths, history)
 
     def _forecast_pipelines(
@@ -958,6 +980,9 @@ class BPForecaster(BaseEstimator):
         if self.normalize == "window":
             z = self._to_z(self.y_.to_numpy())
             z_hat = z_hat + z[positions - self.lags_[0]]
+        drift = getattr(self, "drift_", None)
+        if drift is not None:
+            z_hat = z_hat - drift.correction(1)[0]  # one step, as forecasts
         # Windows are consecutive, so the seasonal phases continue from the first.
         values = self._from_z(z_hat, int(positions[0]))
         return pd.Series(values, index=self.X_train_.index, name="fitted")

@@ -106,7 +106,7 @@ from numpy.lib import format as npy_format
 from .._version import __version__
 from ..estimators.regressor import BPRegressor
 from ..forecasting.forecaster import BPForecaster
-from ..forecasting.transforms import LogTransform, SeasonalAdjustment
+from ..forecasting.transforms import DriftAdjustment, LogTransform, SeasonalAdjustment
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "load", "save"]
 
@@ -209,6 +209,9 @@ _OBJECTS: dict[str, _ObjectSpec] = {
     "bpforecast.transforms.LogTransform": _ObjectSpec(LogTransform),
     "bpforecast.transforms.SeasonalAdjustment": _ObjectSpec(
         SeasonalAdjustment, ("season_length", "test"), ("n_", "indices_", "seasonal_")
+    ),
+    "bpforecast.transforms.DriftAdjustment": _ObjectSpec(
+        DriftAdjustment, ("shrinkage",), ("drift_", "t_", "forecast_drift_")
     ),
 }
 
