@@ -179,3 +179,17 @@ def test_a_forecaster_saved_without_drift_forecasts_as_before():
 def test_bad_drift_value_names_the_parameter():
     with pytest.raises(ValueError, match="drift"):
         BPForecaster(drift="half").fit(noisy_trend(40))
+
+
+def test_summary_shows_each_pipelines_drift():
+    y = pd.Series(np.exp(noisy_trend(60, slope=0.02, noise=0.05, seed=8) / 10))
+    f = BPForecaster(regressor=LinearRegression(), lags=3, n_models=1).fit(y)
+    table = dict(f.summary().sections)["Pipelines"]
+    log_changes = np.diff(np.log(y.to_numpy()))  # no season: yearly-like index
+    level_changes = np.diff(y.to_numpy())
+    assert table.loc["log", "drift"] == pytest.approx(log_changes.mean())
+    assert table.loc["none", "drift"] == pytest.approx(level_changes.mean())
+    t = stats.ttest_1samp(level_changes, 0.0).statistic
+    assert table.loc["none", "forecast drift"] == pytest.approx(
+        level_changes.mean() * t**2 / (t**2 + 4)
+    )

@@ -326,6 +326,20 @@ class BPForecaster(BaseEstimator):
     seasonal_adjustment : {'auto', True, False}, default='auto'
         Remove a seasonal pattern by classical decomposition; 'auto' only when
         the autocorrelation test finds one.
+    drift : {'shrink', 'full'} or None, default='shrink'
+        With ``normalize='window'``, take the series' mean one-step change
+        (its drift, after the log and the seasonal adjustment) out before
+        windowing, so that the networks learn the changes around it, and
+        carry a drift back into the forecasts
+        (:class:`~bpforecast.forecasting.transforms.DriftAdjustment`):
+        'shrink' carries ``drift * t**2 / (t**2 + 4)``, ``t`` the drift's t
+        statistic, so a drift lost in the noise of the changes is mostly
+        dropped and a steady one kept (half of it at ``t = 2``); 'full'
+        carries the whole mean drift; None takes nothing out (the behaviour
+        before version 0.5, where the networks' weight penalty alone decided
+        how much of the history's growth to carry on). Ignored with
+        ``normalize=None``. Chosen on the development benchmark
+        (``benchmarks/README.md``, section ``local_defaults.py``).
     normalize : {'window'} or None, default='window'
         Subtract each window's most recent input value (the level) from its
         inputs and targets.
@@ -358,6 +372,11 @@ class BPForecaster(BaseEstimator):
         With ``normalize='window'``, the unit of the windows: the RMS of the
         one-step changes of the transformed, seasonally adjusted series
         (:func:`change_scale`); 1.0 otherwise.
+    drift_ : DriftAdjustment or None
+        The drift taken out of the windows (``drift_.drift_``, in units of
+        ``scale_`` per step) and the one the forecasts carry
+        (``drift_.forecast_drift_``); None with ``drift=None`` or
+        ``normalize=None``.
     models_ : list
         Fitted regressors (for 'direct', a list per step). With two
         pipelines (see ``pipelines_``), the log pipeline's ``n_models``
@@ -368,7 +387,7 @@ class BPForecaster(BaseEstimator):
     pipelines_ : list of BPForecaster
         With ``transform='both'`` on a strictly positive series, the two
         fitted single pipelines (``transform='log'``, then ``None``) whose
-        forecasts are averaged; ``transform_``, ``seasonal_``, ``scale_``,
+        forecasts are averaged; ``transform_``, ``seasonal_``, ``scale_``, ``drift_``,
         ``X_train_`` and ``y_train_`` above are then the log pipeline's.
         Empty otherwise (one pipeline: this forecaster).
     dropped_members_ : list of int
@@ -1026,6 +1045,7 @@ class BPForecaster(BaseEstimator):
             ("lags", describe_lags(self.lags_)),
             ("training windows", len(self.X_train_)),
             ("window normalisation", self.normalize or "none"),
+            ("drift", self.drift if getattr(self, "drift_", None) else "none"),
             ("strategy", self.strategy),
         ]
         if self.strategy != "recursive":
@@ -1044,9 +1064,16 @@ class BPForecaster(BaseEstimator):
         rows = {}
         for pipeline, fitted in zip(pipelines, fits, strict=True):
             name = "log" if pipeline.transform_ is not None else "none"
+            unit = float(getattr(pipeline, "scale_", 1.0))
+            drift = getattr(pipeline, "drift_", None)
             rows[name] = {
                 "seasonal": bool(pipeline.seasonal_.seasonal_),
-                "unit (scale_)": float(getattr(pipeline, "scale_", 1.0)),
+                "unit (scale_)": unit,
+                # Per step, in the pipeline's units (log, or those of y).
+                "drift": np.nan if drift is None else drift.drift_ * unit,
+                "forecast drift": (
+                    np.nan if drift is None else drift.forecast_drift_ * unit
+                ),
                 "networks": pipeline._n_members(),
                 "in-sample MAE": float(np.mean(np.abs(errors(fitted)))),
             }
