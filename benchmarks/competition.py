@@ -43,10 +43,15 @@ reference and as the fallback):
 ``BPForecaster``
     ``BPForecaster(random_state=seed)``, otherwise the defaults (five
     networks per pipeline; one with ``--quick``). Since version 0.4 the
-    default ``transform='both'`` averages a log and a level pipeline.
+    default ``transform='both'`` averages a log and a level pipeline; since
+    0.5 ``drift='shrink'`` carries a drift shrunk by its t statistic.
 ``BPForecaster-v0.3``
     The defaults of version 0.3: one pipeline, logged where the series is
-    strictly positive (``transform='auto'``), 50 trainbr epochs.
+    strictly positive (``transform='auto'``), 50 trainbr epochs, no drift
+    adjustment.
+``BPForecaster-v0.4``
+    The defaults of version 0.4: ``drift=None``, otherwise as
+    ``BPForecaster``.
 ``BPForecaster-Ridge``
     The same pipelines with ``regressor=sklearn.linear_model.Ridge()`` and
     ``n_models=1`` (Ridge is deterministic: five copies give the same median).
@@ -331,9 +336,17 @@ def _bp_v03(settings: Settings) -> LocalMethod:
         lambda: BPForecaster(
             regressor=default_regressor().set_params(epochs=50),
             transform="auto",
+            drift=None,
             random_state=settings.seed,
             **kwargs,
         )
+    )
+
+
+def _bp_v04(settings: Settings) -> LocalMethod:
+    kwargs = {"n_models": 1} if settings.quick else {}
+    return estimator_method(
+        lambda: BPForecaster(drift=None, random_state=settings.seed, **kwargs)
     )
 
 
@@ -436,6 +449,7 @@ METHODS = {
     "ETS": lambda s: estimator_method(ETS),
     "BPForecaster": _bp,
     "BPForecaster-v0.3": _bp_v03,  # the defaults of version 0.3
+    "BPForecaster-v0.4": _bp_v04,  # the defaults of version 0.4 (no drift)
     "BPForecaster-Ridge": _bp_ridge,
     "BPForecaster-traingdx": _bp_traingdx,  # the default network of version 0.2
     "Combination": lambda s: Combination(("BPForecaster", "Theta", "ETS")),

@@ -39,6 +39,27 @@ from bpforecast import BPForecaster, BPRegressor  # noqa: E402
 from bpforecast.forecasting.forecaster import default_regressor  # noqa: E402
 
 
+class ShrunkDrift(BPForecaster):
+    """BPForecaster whose ``drift='shrink'`` uses ``k = SHRINKAGE``.
+
+    The variants ``drift1``/``drift2`` subclass it with their ``k``; the
+    default is :data:`~bpforecast.forecasting.transforms.DRIFT_SHRINKAGE`.
+    """
+
+    SHRINKAGE = 4.0
+
+    def _drift_shrinkage(self) -> float:
+        return self.SHRINKAGE if self.drift == "shrink" else 0.0
+
+
+class ShrunkDrift1(ShrunkDrift):
+    SHRINKAGE = 1.0
+
+
+class ShrunkDrift2(ShrunkDrift):
+    SHRINKAGE = 2.0
+
+
 def _net(**params: Any) -> BPRegressor:
     """The default network (:func:`default_regressor`) with some parameters changed."""
     return default_regressor().set_params(**params)
@@ -51,8 +72,26 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
     "v0.2": (
         "the defaults of version 0.2: one log pipeline, traingdx, early stopping",
         lambda h, m: BPForecaster(
-            regressor=default_regressor(solver="traingdx"), transform="auto"
+            regressor=default_regressor(solver="traingdx"),
+            transform="auto",
+            drift=None,
         ),
+    ),
+    "v0.4": (
+        "the defaults of version 0.4: no drift adjustment (drift=None)",
+        lambda h, m: BPForecaster(drift=None),
+    ),
+    "driftfull": (
+        "the mean drift taken out and carried whole (drift='full')",
+        lambda h, m: BPForecaster(drift="full"),
+    ),
+    "drift1": (
+        "drift shrunk by t^2 / (t^2 + 1)",
+        lambda h, m: ShrunkDrift1(),
+    ),
+    "drift2": (
+        "drift shrunk by t^2 / (t^2 + 2)",
+        lambda h, m: ShrunkDrift2(),
     ),
     "centred": (
         "trainbr with centred targets (target_scaling='same')",
@@ -88,7 +127,7 @@ VARIANTS: dict[str, tuple[str, Callable[[int, int], Any]]] = {
     ),
     "lags4": ("lags 1..4", lambda h, m: BPForecaster(lags=4)),
     "log": (
-        "the log pipeline alone (transform='auto', the defaults of version 0.3)",
+        "the log pipeline alone (transform='auto', as in version 0.3)",
         lambda h, m: BPForecaster(transform="auto"),
     ),
     "nolog": ("the level pipeline alone", lambda h, m: BPForecaster(transform=None)),

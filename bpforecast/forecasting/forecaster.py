@@ -518,10 +518,15 @@ class BPForecaster(BaseEstimator):
         if self.drift is not None and self.normalize == "window":
             # The networks learn changes around the mean change (whose mean
             # over the windows is then zero); forecasts carry the drift back.
-            shrinkage = DRIFT_SHRINKAGE if self.drift == "shrink" else 0.0
-            self.drift_ = DriftAdjustment(shrinkage).fit(adjusted / self.scale_)
+            self.drift_ = DriftAdjustment(self._drift_shrinkage()).fit(
+                adjusted / self.scale_
+            )
         self._exog_columns = None if exog is None else list(exog.columns)
         self.exog_lags_ = np.unique(np.asarray(self.exog_lags, dtype=int))
+
+    def _drift_shrinkage(self) -> float:
+        """``k`` of the :class:`DriftAdjustment` for ``drift``."""
+        return DRIFT_SHRINKAGE if self.drift == "shrink" else 0.0
 
     def _to_z(self, values: np.ndarray, start: int = 0) -> np.ndarray:
         """Original units -> log -> seasonally adjusted -> in units of
