@@ -7,4 +7,4 @@ Examples
 2
 """
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
