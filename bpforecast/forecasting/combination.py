@@ -70,7 +70,7 @@ import inspect
 import numbers
 import warnings
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -267,6 +267,23 @@ def _messages(failures: dict) -> str:
     return "; ".join(parts)
 
 
+def _takes_new_data(model: Any) -> bool:
+    """Whether ``model.predict`` takes ``new_data`` (by name or ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(model.predict).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "new_data" or p.kind == p.VAR_KEYWORD for p in parameters)
+
+
+class _NewSeries(NamedTuple):
+    """The checked ``new_data``: its frame, ids and each series' dates."""
+
+    frame: pd.DataFrame
+    ids: pd.Index
+    indexes: dict[Hashable, pd.Index]
+
+
 def _mean_abs(y: pd.Series) -> float:
     """The mean absolute value of a series, 1 when it is 0: its error scale."""
     return float(np.mean(np.abs(y.to_numpy(dtype=float)))) or 1.0
@@ -278,8 +295,10 @@ class CombinationForecaster(BaseEstimator):
     Fits every member on a long DataFrame (``unique_id``, ``ds``, ``y``) --
     global members on the whole frame, local members on each series (see
     the module docstring) -- and forecasts each series ``h`` steps ahead as
-    the median of the members' forecasts, step by step.
-    :meth:`predict_interval` adds split-conformal prediction intervals of
+    the median of the members' forecasts, step by step;
+    ``predict(h, new_data=...)`` forecasts other series from their own
+    history with the fitted global members and fresh per-series fits of the
+    local ones. :meth:`predict_interval` adds split-conformal prediction intervals of
     the combined forecast, calibrated on the final ``horizon`` values of
     every series (held out from a refit of the combination), with coverage
     over series.
@@ -327,7 +346,9 @@ class CombinationForecaster(BaseEstimator):
     failures_ : dict
         ``{name: {unique_id: message}}``: the series each member gave no
         usable forecast for (empty dicts when none), from ``fit`` and the
-        latest ``predict``.
+        latest ``predict``; after ``predict(new_data=...)``, the series of
+        ``new_data`` only (a later ``predict()`` restores the training
+        series').
     calibration_errors_ : ndarray of shape (n_calibrated, horizon)
         Set by the first :meth:`predict_interval` (and cleared by ``fit``):
         the scale-free errors of the combined forecast of every calibrated
@@ -444,56 +465,80 @@ class CombinationForecaster(BaseEstimator):
         """
         self._validate_params()
         members = _member_list(self.forecasters, self.horizon, self.random_state)
-        frame = self._check_frame(data)
-        split = _split_frame(frame, *_COLUMNS, exog_cols=[], freq=None)
-        if split.failures:
-            _, uid, message = split.failures[0]
-            more = len(split.failures) - 1
-            raise SeriesError(
-                uid, message + (f" ({more} more series fail too)" if more else "")
-            )
-        self.ids_ = split.uniques
-        self._indexes = {s.unique_id: s.y.index for s in split.series}
-        fitted, kinds, failures = {}, {}, {}
+        frame, ids, indexes = self._read_frame(data, "data")
+        self.ids_ = ids
+        self._indexes = indexes
+        fitted, kinds, failures, templates = {}, {}, {}, {}
         for name, model, kind in members:
             kinds[name] = kind
             if kind == "global":
                 fitted[name], failures[name] = self._fit_global(model, frame)
             else:
-                fitted[name], failures[name] = self._fit_local(model, frame)
+                # Unfitted, for predict(new_data=...) to fit the new series.
+                templates[name] = clone(model, safe=False)
+                fitted[name], failures[name] = self._fit_local(model, frame, ids)
         for name in ("calibration_errors_", "calibration_ids_"):
             if hasattr(self, name):  # the intervals of an earlier fit
                 delattr(self, name)
         self._data = frame
+        self._local_templates = templates
         self.forecasters_ = fitted
         self.kinds_ = kinds
         self.failures_ = failures
         self._fit_failures = {name: dict(failed) for name, failed in failures.items()}
-        self._check_coverage(failures)
+        self._check_coverage(failures, ids)
         self._warn(failures, "fit")
         return self
 
     @staticmethod
-    def _check_frame(data: Any) -> pd.DataFrame:
+    def _check_frame(data: Any, name: str = "data") -> pd.DataFrame:
         if not isinstance(data, pd.DataFrame):
             raise TypeError(
-                "data must be a pandas DataFrame with columns unique_id, ds, y; "
+                f"{name} must be a pandas DataFrame with columns unique_id, ds, y; "
                 f"got {type(data).__name__}."
             )
         missing = [c for c in _COLUMNS if c not in data.columns]
         if missing:
             raise ValueError(
-                f"data is missing the columns {missing}; it has {list(data.columns)}."
+                f"{name} is missing the columns {missing}; it has {list(data.columns)}."
             )
         extra = [c for c in data.columns if c not in _COLUMNS]
         if extra:
             raise ValueError(
-                f"data has columns {extra} besides unique_id, ds, y; exogenous "
+                f"{name} has columns {extra} besides unique_id, ds, y; exogenous "
                 "columns are not supported by CombinationForecaster: drop them."
             )
         if len(data) == 0:
-            raise ValueError("data has no rows.")
+            raise ValueError(f"{name} has no rows.")
         return data.loc[:, list(_COLUMNS)].copy()
+
+    @classmethod
+    def _read_frame(
+        cls, data: Any, name: str
+    ) -> tuple[pd.DataFrame, pd.Index, dict[Hashable, pd.Index]]:
+        """A checked copy of a long frame, its ids and each series' dates.
+
+        ``name`` (``'data'`` or ``'new_data'``) is the argument the messages
+        name; a series with bad data raises a ``SeriesError`` naming it.
+        """
+        frame = cls._check_frame(data, name)
+        try:
+            split = _split_frame(frame, *_COLUMNS, exog_cols=[], freq=None)
+        except (TypeError, ValueError) as exc:
+            if name == "data":
+                raise
+            kind = TypeError if isinstance(exc, TypeError) else ValueError
+            raise kind(f"{name}: {exc}") from exc
+        if split.failures:
+            _, uid, message = split.failures[0]
+            more = len(split.failures) - 1
+            where = "" if name == "data" else f"in {name}, "
+            raise SeriesError(
+                uid,
+                where + message + (f" ({more} more series fail too)" if more else ""),
+            )
+        indexes = {s.unique_id: s.y.index for s in split.series}
+        return frame, split.uniques, indexes
 
     def _fit_global(self, model: Any, frame: pd.DataFrame) -> tuple[Any, dict]:
         """Fit on the frame; a series the member refuses is dropped and retried."""
@@ -519,7 +564,10 @@ class CombinationForecaster(BaseEstimator):
                 return None, failures
         return None, failures
 
-    def _fit_local(self, model: Any, frame: pd.DataFrame) -> tuple[Any, dict]:
+    def _fit_local(
+        self, model: Any, frame: pd.DataFrame, ids: pd.Index
+    ) -> tuple[Any, dict]:
+        """A clone of ``model`` fitted to every series (seeded per series)."""
         many = MultiSeriesForecaster(
             model,
             exog_cols=[],
@@ -531,28 +579,31 @@ class CombinationForecaster(BaseEstimator):
             warnings.simplefilter("ignore", SkippedSeriesWarning)
             many.fit(frame)
         failures = dict(many.failures_)
-        if len(failures) == len(self.ids_):
+        if len(failures) == len(ids):
             return None, failures
         return many, failures
 
-    def _check_coverage(self, failures: dict) -> None:
+    @staticmethod
+    def _check_coverage(failures: dict, ids: pd.Index, where: str = "") -> None:
         """Raise for the first series no member can forecast."""
-        for uid in self.ids_:
+        for uid in ids:
             if all(uid in failed for failed in failures.values()):
                 reasons = "; ".join(
                     f"{name}: {failed[uid]}" for name, failed in failures.items()
                 )
-                raise SeriesError(uid, f"no member could forecast it ({reasons}).")
+                raise SeriesError(
+                    uid, f"no member could forecast it{where} ({reasons})."
+                )
 
     @staticmethod
-    def _warn(failures: dict, when: str) -> None:
+    def _warn(failures: dict, when: str, stacklevel: int = 3) -> None:
         text = _messages(failures)
         if text:
             warnings.warn(
                 f"in {when}: {text}; those series combine the other members. "
                 "See failures_.",
                 MemberFailedWarning,
-                stacklevel=3,
+                stacklevel=stacklevel,
             )
 
     # ------------------------------------------------------------ predict
@@ -569,17 +620,45 @@ class CombinationForecaster(BaseEstimator):
         return int(h)
 
     def _member_values(
-        self, model: Any, h: int, expected: dict[Hashable, pd.Index]
+        self,
+        model: Any,
+        h: int,
+        expected: dict[Hashable, pd.Index],
+        new_data: pd.DataFrame | None = None,
     ) -> tuple[dict[Hashable, np.ndarray], dict]:
-        """``{uid: h forecasts}`` of one fitted member, and its failures."""
+        """``{uid: h forecasts}`` of one fitted member, and its failures.
+
+        With ``new_data`` (a global member), the member forecasts its series
+        (``predict(h, new_data=...)``); a series it refuses with a
+        ``SeriesError`` is left out and the others asked again.
+        """
         failures: dict = {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SkippedSeriesWarning)
-            try:
-                out = model.predict(h)
-            except Exception as exc:
-                message = f"{type(exc).__name__}: {exc}"
-                return {}, {uid: message for uid in expected}
+            while True:
+                try:
+                    if new_data is None:
+                        out = model.predict(h)
+                    else:
+                        out = model.predict(h, new_data=new_data.copy())
+                    break
+                except SeriesError as exc:
+                    uid = exc.unique_id
+                    left = len(expected) - len(failures)
+                    if new_data is None or uid not in expected or uid in failures:
+                        message = f"{type(exc).__name__}: {exc}"
+                    elif left > 1:
+                        failures[uid] = exc.message
+                        new_data = new_data[new_data["unique_id"] != uid]
+                        continue
+                    else:
+                        message = exc.message
+                except Exception as exc:
+                    message = f"{type(exc).__name__}: {exc}"
+                failures.update(
+                    {uid: message for uid in expected if uid not in failures}
+                )
+                return {}, failures
         if isinstance(model, MultiSeriesForecaster):
             failures.update(out.attrs.get("failures", {}))
         if not isinstance(out, pd.DataFrame) or not {
@@ -591,7 +670,8 @@ class CombinationForecaster(BaseEstimator):
                 "its predict(h) did not return a DataFrame with columns "
                 f"unique_id, ds, forecast (got {type(out).__name__})"
             )
-            return {}, {uid: message for uid in expected}
+            failures.update({uid: message for uid in expected if uid not in failures})
+            return {}, failures
         values = {}
         groups = dict(list(out.groupby("unique_id", sort=False)))
         for uid, dates in expected.items():
@@ -613,13 +693,123 @@ class CombinationForecaster(BaseEstimator):
                 values[uid] = forecast
         return values, failures
 
-    def predict(self, h: int | None = None) -> pd.DataFrame:
+    def _read_new_data(self, new_data: Any) -> _NewSeries:
+        """Check ``new_data`` and that every global member can forecast it."""
+        frame, ids, indexes = self._read_frame(new_data, "new_data")
+        refusing = [
+            f"{name!r} ({type(model).__name__})"
+            for name, model in self.forecasters_.items()
+            if self.kinds_[name] == "global"
+            and model is not None
+            and not _takes_new_data(model)
+        ]
+        if refusing:
+            raise TypeError(
+                "predict(new_data=...) needs every global member to forecast new "
+                "series from their history, with predict(h, new_data=...); the "
+                f"member(s) {', '.join(refusing)} take no new_data. Leave them out "
+                "of forecasters, or give a forecaster of one series (fit(y)) as a "
+                "member instead of a MultiSeriesForecaster: local members are "
+                "refitted on every series of new_data."
+            )
+        return _NewSeries(frame, ids, indexes)
+
+    def _forecast(
+        self, h: int, new: _NewSeries | None, stacklevel: int
+    ) -> pd.DataFrame:
+        """:meth:`predict`'s frame for the training series or those of ``new``."""
+        if new is None:
+            ids, indexes, frame = self.ids_, self._indexes, None
+            members = self.forecasters_
+            failures = {name: dict(f) for name, f in self._fit_failures.items()}
+            warned = self._fit_failures  # fit has warned about these
+        else:
+            ids, indexes, frame = new.ids, new.indexes, new.frame
+            members, failures = {}, {}
+            for name, kind in self.kinds_.items():
+                if kind == "local":  # fresh clones fitted to the new series
+                    members[name], failures[name] = self._fit_local(
+                        self._local_templates[name], frame, ids
+                    )
+                    continue
+                members[name] = self.forecasters_[name]
+                failures[name] = {}
+                if members[name] is None:
+                    first = next(iter(self._fit_failures[name].values()), "")
+                    message = f"it failed in fit on every series ({first})"
+                    failures[name] = {uid: message for uid in ids}
+            warned = {name: {} for name in members}
+        expected = {uid: future_index(indexes[uid], h) for uid in ids}
+        columns = {}
+        n_rows = h * len(ids)
+        for name, model in members.items():
+            column = np.full(n_rows, np.nan)
+            if model is not None:
+                ask = frame if self.kinds_[name] == "global" else None
+                values, failed = self._member_values(model, h, expected, ask)
+                for uid, message in failed.items():
+                    failures[name].setdefault(uid, message)
+                for i, uid in enumerate(ids):
+                    if uid in values and uid not in failures[name]:
+                        column[i * h : (i + 1) * h] = values[uid]
+            columns[name] = column
+        self.failures_ = failures
+        self._check_coverage(failures, ids, "" if new is None else " from new_data")
+        self._warn(  # only what fit has not already warned about
+            {
+                name: {
+                    uid: message
+                    for uid, message in failed.items()
+                    if uid not in warned[name]
+                }
+                for name, failed in failures.items()
+            },
+            "predict" if new is None else "predict(new_data=...)",
+            stacklevel + 1,
+        )
+        stacked = np.vstack(list(columns.values()))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN is checked
+            if self.combine == "median":
+                combined = np.nanmedian(stacked, axis=0)
+            else:
+                combined = np.nanmean(stacked, axis=0)
+        dates = list(expected.values())
+        ds = dates[0].append(dates[1:]) if len(dates) > 1 else dates[0]
+        out = pd.DataFrame(
+            {
+                "unique_id": ids.repeat(h),
+                "ds": ds,
+                "forecast": combined,
+            }
+        )
+        for name, column in columns.items():
+            out[name] = column
+        out.attrs["failures"] = failures
+        return out
+
+    def predict(self, h: int | None = None, new_data: Any = None) -> pd.DataFrame:
         """The combined forecasts and each member's, in long format.
 
         Parameters
         ----------
         h : int, optional
             Steps ahead, at most ``horizon`` (the default).
+        new_data : DataFrame with columns unique_id, ds, y, optional
+            Forecast the series of this frame from their own history
+            instead of the training series (the convention of mlforecast and
+            :meth:`bpforecast.GlobalForecaster.predict`); they need not have
+            been seen in training, and a series that was is forecast from
+            the history given here. Checked as ``fit``'s ``data`` is; not
+            modified. Global members forecast it with their
+            ``predict(h, new_data=new_data)`` (the model fitted on the
+            training data; a global member without a ``new_data`` parameter
+            raises a TypeError naming it). Local members are fitted afresh
+            to every series of ``new_data`` -- unfitted clones, seeded per
+            series from ``random_state`` as in ``fit`` -- and those fits are
+            discarded after forecasting. The fitted combination is not
+            changed: ``predict()`` gives the training series' forecasts as
+            before (``failures_`` alone describes the latest call).
 
         Returns
         -------
@@ -627,19 +817,27 @@ class CombinationForecaster(BaseEstimator):
             Columns ``unique_id``, ``ds``, ``forecast`` (the combination),
             then one column per member, named after it (NaN where the member
             gave no usable forecast for the series); ``h`` rows per series,
-            in order of first appearance. ``attrs['failures']`` is
-            ``failures_``.
+            in order of first appearance, ``ds`` continuing each series'
+            own dates (or integers). ``attrs['failures']`` is ``failures_``.
 
         Raises
         ------
         SeriesError
-            A series that no member could forecast.
+            A series that no member could forecast, or a series of
+            ``new_data`` with bad data (missing values, repeated or
+            irregular dates).
+        TypeError, ValueError
+            A bad ``h`` or ``new_data`` (not a DataFrame, missing or extra
+            columns, no rows; the message names ``new_data``), or, with
+            ``new_data``, a global member that cannot forecast new series.
 
         Warns
         -----
         MemberFailedWarning
             Some member gave no usable forecast for some series it was
-            fitted on (failures in ``fit`` were warned about there).
+            fitted on (failures in ``fit`` were warned about there), or for
+            some series of ``new_data``. Failures are handled as in ``fit``:
+            the member is left out of those series' combination.
 
         Examples
         --------
@@ -655,62 +853,27 @@ class CombinationForecaster(BaseEstimator):
           unique_id  ds  forecast  Naive  sn2
         0         a   4       3.5    4.0  3.0
         1         a   5       4.0    4.0  4.0
+
+        A series not seen in training, forecast from its own history:
+
+        >>> new = pd.DataFrame({"unique_id": ["z"] * 3, "ds": [10, 11, 12],
+        ...                     "y": [5.0, 7.0, 6.0]})
+        >>> f.predict(new_data=new)
+          unique_id  ds  forecast  Naive  sn2
+        0         z  13       6.5    6.0  7.0
+        1         z  14       6.0    6.0  6.0
         """
         h = self._check_h(h)
-        expected = {uid: future_index(self._indexes[uid], h) for uid in self.ids_}
-        failures = {name: dict(f) for name, f in self._fit_failures.items()}
-        columns = {}
-        n_rows = h * len(self.ids_)
-        for name, model in self.forecasters_.items():
-            column = np.full(n_rows, np.nan)
-            if model is not None:
-                values, failed = self._member_values(model, h, expected)
-                for uid, message in failed.items():
-                    failures[name].setdefault(uid, message)
-                for i, uid in enumerate(self.ids_):
-                    if uid in values and uid not in failures[name]:
-                        column[i * h : (i + 1) * h] = values[uid]
-            columns[name] = column
-        self.failures_ = failures
-        self._check_coverage(failures)
-        self._warn(  # only what fit has not already warned about
-            {
-                name: {
-                    uid: message
-                    for uid, message in failed.items()
-                    if uid not in self._fit_failures[name]
-                }
-                for name, failed in failures.items()
-            },
-            "predict",
-        )
-        stacked = np.vstack(list(columns.values()))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN is checked
-            if self.combine == "median":
-                combined = np.nanmedian(stacked, axis=0)
-            else:
-                combined = np.nanmean(stacked, axis=0)
-        indexes = list(expected.values())
-        ds = indexes[0].append(indexes[1:]) if len(indexes) > 1 else indexes[0]
-        frame = pd.DataFrame(
-            {
-                "unique_id": self.ids_.repeat(h),
-                "ds": ds,
-                "forecast": combined,
-            }
-        )
-        for name, column in columns.items():
-            frame[name] = column
-        frame.attrs["failures"] = failures
-        return frame
+        new = None if new_data is None else self._read_new_data(new_data)
+        return self._forecast(h, new, stacklevel=3)
 
     # ------------------------------------------------------------ intervals
-    def _levels(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per series (``ids_`` order): strictly positive, and mean |y| (or 1)."""
-        grouped = self._data.groupby("unique_id", sort=False)["y"]
-        positive = (grouped.min() > 0).reindex(self.ids_).to_numpy(dtype=bool)
-        scale = grouped.apply(_mean_abs).reindex(self.ids_).to_numpy(dtype=float)
+    @staticmethod
+    def _levels(frame: pd.DataFrame, ids: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+        """Per series (``ids`` order): strictly positive, and mean |y| (or 1)."""
+        grouped = frame.groupby("unique_id", sort=False)["y"]
+        positive = (grouped.min() > 0).reindex(ids).to_numpy(dtype=bool)
+        scale = grouped.apply(_mean_abs).reindex(ids).to_numpy(dtype=float)
         return positive, scale
 
     def _calibration(self) -> np.ndarray:
@@ -776,7 +939,7 @@ class CombinationForecaster(BaseEstimator):
         return errors
 
     def predict_interval(
-        self, h: int | None = None, coverage: float = 0.9
+        self, h: int | None = None, coverage: float = 0.9, new_data: Any = None
     ) -> pd.DataFrame:
         """Combined forecasts with split-conformal prediction intervals.
 
@@ -812,12 +975,25 @@ class CombinationForecaster(BaseEstimator):
         as :meth:`predict` does. Calibrating costs one more fit of every
         member.
 
+        With ``new_data``, the series of ``new_data`` are forecast as by
+        ``predict(h, new_data=new_data)``, and their intervals use the same
+        half-widths ``q``, calibrated on the *training* data (the cached
+        ``calibration_errors_``; nothing is calibrated on ``new_data``),
+        transformed back with each new series' own level: ``forecast *
+        exp(+-q)`` for a strictly positive new series (and positive
+        forecast), ``forecast +- q * s`` otherwise, ``s`` the mean absolute
+        value of the new series (1 if 0). Coverage then holds for new series
+        that are exchangeable with the training ones.
+
         Parameters
         ----------
         h : int, optional
             Steps ahead, at most ``horizon`` (the default).
         coverage : float in (0, 1), default=0.9
             The share of future values the intervals should hold.
+        new_data : DataFrame with columns unique_id, ds, y, optional
+            Series to forecast from their own history, as in
+            :meth:`predict`; not modified.
 
         Returns
         -------
@@ -829,10 +1005,13 @@ class CombinationForecaster(BaseEstimator):
         Raises
         ------
         TypeError, ValueError
-            ``coverage`` not a number in (0, 1), or a bad ``h``.
+            ``coverage`` not a number in (0, 1), a bad ``h`` or a bad
+            ``new_data`` (as in :meth:`predict`).
         ValueError
             Fewer than 2 series can be calibrated (too short to hold out
             ``horizon`` values): refit with a lower ``horizon``.
+        SeriesError
+            As in :meth:`predict`.
 
         Examples
         --------
@@ -853,6 +1032,17 @@ class CombinationForecaster(BaseEstimator):
         True
         >>> f.calibration_errors_.shape
         (20, 2)
+
+        New series get the training data's calibrated half-widths, applied
+        at their own level:
+
+        >>> new = pd.DataFrame({"unique_id": "new", "ds": np.arange(24),
+        ...                     "y": 500 + 10 * rng.normal(0, 1, 24).cumsum()})
+        >>> out = f.predict_interval(coverage=0.8, new_data=new)
+        >>> out.unique_id.unique().tolist(), out.ds.tolist()
+        (['new'], [24, 25])
+        >>> bool((out.lower < out.forecast).all() and (out.forecast < out.upper).all())
+        True
         """
         h = self._check_h(h)
         if not isinstance(coverage, numbers.Real) or isinstance(coverage, bool):
@@ -861,10 +1051,15 @@ class CombinationForecaster(BaseEstimator):
             )
         if not 0 < coverage < 1:
             raise ValueError(f"coverage must be in (0, 1), got {coverage!r}.")
+        new = None if new_data is None else self._read_new_data(new_data)
         q = conformal_half_width(self._calibration(), coverage)[:h]
-        out = self.predict(h)
-        forecast = out["forecast"].to_numpy(dtype=float).reshape(len(self.ids_), h)
-        positive, scale = self._levels()
+        out = self._forecast(h, new, stacklevel=3)
+        if new is None:
+            frame, ids = self._data, self.ids_
+        else:
+            frame, ids = new.frame, new.ids
+        forecast = out["forecast"].to_numpy(dtype=float).reshape(len(ids), h)
+        positive, scale = self._levels(frame, ids)
         logged = positive[:, None] & (forecast > 0)
         spread = q * scale[:, None]
         lower = np.where(logged, forecast * np.exp(-q), forecast - spread)
