@@ -14,13 +14,14 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LinearRegression, Ridge
 
 from bpforecast import (
     BPForecaster,
     BPRegressor,
     CombinationForecaster,
     GlobalForecaster,
+    MultiSeriesForecaster,
 )
 from bpforecast.forecasting.baselines import ETS, Naive, Naive2, SeasonalNaive, Theta
 from bpforecast.forecasting.combination import (
@@ -583,3 +584,333 @@ def test_lower_and_upper_are_reserved_member_names(panel):
     for name in ("lower", "upper"):
         with pytest.raises(ValueError, match=f"the member name '{name}'"):
             CombinationForecaster(forecasters=[(name, Naive())]).fit(panel)
+
+
+# ------------------------------------------------------------------- new_data
+#
+# predict(new_data=...) forecasts the series of another frame from their own
+# history: global members through their predict(h, new_data=...), local
+# members fitted afresh to each new series. The expectations below fit each
+# baseline directly on each new series.
+
+
+def new_panel() -> pd.DataFrame:
+    """Two series not in ``panel`` (other ids, levels, lengths and dates)."""
+    frames = []
+    rng = np.random.default_rng(11)
+    for uid, n, start, level in [
+        ("n0", 26, "2016-03-01", 7.0),
+        ("n1", 31, "2013-07-01", 120.0),
+    ]:
+        t = np.arange(n)
+        y = level * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + rng.normal(0, 0.5, n)
+        dates = pd.date_range(start, periods=n, freq="MS")
+        frames.append(pd.DataFrame({"unique_id": uid, "ds": dates, "y": y}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def linear_global(**kwargs) -> GlobalForecaster:
+    return GlobalForecaster(regressor=LinearRegression(), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def new_fitted(panel):
+    f = CombinationForecaster(
+        horizon=H,
+        forecasters=[linear_global(), Theta(deseasonalize="m4"), Naive()],
+        random_state=3,
+    )
+    quiet(lambda: f.fit(panel))
+    return f
+
+
+def test_new_data_members_equal_fits_on_the_new_series_by_hand(new_fitted, panel):
+    new = new_panel()
+    out = quiet(lambda: new_fitted.predict(new_data=new))
+    assert out.columns.tolist() == [
+        "unique_id",
+        "ds",
+        "forecast",
+        "GlobalForecaster",
+        "Theta",
+        "Naive",
+    ]
+    assert out["unique_id"].tolist() == ["n0"] * H + ["n1"] * H
+    # the global member: a GlobalForecaster fitted on the training panel by
+    # hand (the combination gives it its horizon and seed), asked for new_data
+    glob = quiet(lambda: linear_global(horizon=H, random_state=3).fit(panel))
+    expected_glob = glob.predict(new_data=new)
+    np.testing.assert_allclose(
+        out["GlobalForecaster"], expected_glob["forecast"], rtol=1e-12
+    )
+    # ... and the fitted member's own forecast of new_data
+    member = new_fitted.forecasters_["GlobalForecaster"]
+    np.testing.assert_array_equal(
+        out["GlobalForecaster"], member.predict(H, new_data=new)["forecast"]
+    )
+    for uid in ("n0", "n1"):
+        y = one(new, uid)
+        rows = (out["unique_id"] == uid).to_numpy()
+        theta = quiet(lambda y=y: Theta(deseasonalize="m4").fit(y).predict(H))
+        naive = np.repeat(y.iloc[-1], H)  # Naive: the last value
+        np.testing.assert_allclose(out.loc[rows, "Theta"], theta, rtol=1e-12)
+        np.testing.assert_array_equal(out.loc[rows, "Naive"], naive)
+        glob_values = expected_glob.loc[expected_glob["unique_id"] == uid, "forecast"]
+        members = np.vstack([glob_values.to_numpy(), theta.to_numpy(), naive])
+        np.testing.assert_allclose(
+            out.loc[rows, "forecast"], np.median(members, axis=0), rtol=1e-12
+        )
+        # the dates continue the new series' own dates
+        expected_ds = pd.date_range(y.index[-1], periods=H + 1, freq="MS")[1:]
+        assert list(out.loc[rows, "ds"]) == list(expected_ds)
+    assert new_fitted.failures_ == {"GlobalForecaster": {}, "Theta": {}, "Naive": {}}
+    assert out.attrs["failures"] == new_fitted.failures_
+
+
+def test_new_data_mean_of_naive_and_seasonal_naive_by_hand():
+    data = pd.DataFrame(
+        {
+            "unique_id": np.repeat([1, 2], 6),
+            "ds": np.tile(np.arange(6), 2),
+            "y": np.r_[np.arange(6.0), 10.0 - np.arange(6.0)],
+        }
+    )
+    new = pd.DataFrame(
+        {
+            "unique_id": [7, 7, 7, 7, 7, 8, 8, 8],
+            "ds": [20, 22, 24, 26, 28, 3, 4, 5],  # every other integer for 7
+            "y": [1.0, 4.0, 2.0, 8.0, 5.0, 3.0, 9.0, 6.0],
+        }
+    )
+    f = CombinationForecaster(
+        horizon=3, forecasters=[Naive(), SeasonalNaive(2)], combine="mean"
+    )
+    out = f.fit(data).predict(new_data=new)
+    # Naive: last value; SeasonalNaive(2): the last two values repeated.
+    assert out["unique_id"].tolist() == [7, 7, 7, 8, 8, 8]
+    assert out["ds"].tolist() == [30, 32, 34, 6, 7, 8]
+    assert out["Naive"].tolist() == [5.0, 5.0, 5.0, 6.0, 6.0, 6.0]
+    assert out["SeasonalNaive"].tolist() == [8.0, 5.0, 8.0, 9.0, 6.0, 9.0]
+    assert out["forecast"].tolist() == [6.5, 5.0, 6.5, 7.5, 6.0, 7.5]
+    assert f.predict(2, new_data=new)["forecast"].tolist() == [6.5, 5.0, 7.5, 6.0]
+
+
+def test_new_data_with_a_training_id_uses_the_new_history(new_fitted, panel):
+    s1 = panel[panel["unique_id"] == "s1"]
+    shorter = s1.iloc[:-5].assign(y=lambda d: d["y"] * 2.0)  # other values too
+    out = quiet(lambda: new_fitted.predict(new_data=shorter))
+    y = one(shorter, "s1")
+    assert list(out["ds"]) == list(
+        pd.date_range(y.index[-1], periods=H + 1, freq="MS")[1:]
+    )
+    np.testing.assert_array_equal(out["Naive"], np.repeat(y.iloc[-1], H))
+    theta = quiet(lambda: Theta(deseasonalize="m4").fit(y).predict(H))
+    np.testing.assert_allclose(out["Theta"], theta, rtol=1e-12)
+    trained = new_fitted.predict()
+    assert not np.allclose(
+        out["forecast"], trained.loc[trained["unique_id"] == "s1", "forecast"]
+    )
+
+
+def test_new_data_leaves_the_fitted_state_alone(panel):
+    f = CombinationForecaster(
+        horizon=H,
+        forecasters=[linear_global(), Theta(), SeasonalNaive(12)],
+        random_state=3,
+    )
+    quiet(lambda: f.fit(panel))
+    before = f.predict()
+    failures = {name: dict(failed) for name, failed in f.failures_.items()}
+    members = dict(f.forecasters_)
+    theta_fits = dict(f.forecasters_["Theta"].models_)
+    new = new_panel()
+    new.loc[new["unique_id"] == "n0", "y"] = np.arange(26.0)  # trend, not seasonal
+    new = pd.concat(
+        [
+            new,
+            pd.DataFrame(
+                {
+                    "unique_id": "short",
+                    "ds": pd.date_range("2020-01-01", periods=5, freq="MS"),
+                    "y": np.arange(1.0, 6.0),
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).sample(frac=1.0, random_state=0)  # unsorted rows
+    copy = new.copy(deep=True)
+    with pytest.warns(MemberFailedWarning, match="'SeasonalNaive' failed on 1"):
+        out = f.predict(new_data=new)
+    pd.testing.assert_frame_equal(new, copy)  # the input frame is not modified
+    assert sorted(out["unique_id"].unique()) == ["n0", "n1", "short"]
+    assert list(f.failures_["SeasonalNaive"]) == ["short"]
+    assert f.forecasters_ == members
+    assert f.forecasters_["Theta"].models_ == theta_fits
+    assert list(f.ids_) == ["s0", "s1", "s2"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing new to warn about
+        after = f.predict()
+    pd.testing.assert_frame_equal(after, before, check_exact=True)
+    assert f.failures_ == failures
+    assert not hasattr(f, "calibration_errors_")
+
+
+def test_new_data_local_members_are_seeded_per_series(panel):
+    bp = BPForecaster(
+        n_models=1, lags=3, regressor=BPRegressor(hidden_layer_sizes=(3,), epochs=20)
+    )
+    f = CombinationForecaster(horizon=2, forecasters=[bp, Naive()], random_state=7)
+    quiet(lambda: f.fit(panel))
+    new = new_panel()
+    out = quiet(lambda: f.predict(new_data=new))
+    for uid in ("n0", "n1"):
+        by_hand = clone(bp).set_params(random_state=series_seed(7, uid))
+        expected = quiet(lambda m=by_hand, uid=uid: m.fit(one(new, uid)).predict(2))
+        got = out.loc[out["unique_id"] == uid, "BPForecaster"].to_numpy()
+        np.testing.assert_array_equal(got, expected.to_numpy())
+    # the training series given as new_data: the same seeds, the same fits
+    again = quiet(lambda: f.predict(new_data=panel))
+    pd.testing.assert_frame_equal(again, f.predict(), check_exact=True)
+
+
+class _RefusesOne:
+    """A global member that refuses the new series 'odd' with a SeriesError."""
+
+    def fit(self, data):
+        return self
+
+    def predict(self, h, new_data=None):
+        if "odd" in set(new_data["unique_id"]):
+            raise SeriesError("odd", "too odd to forecast")
+        rows = []
+        for uid, part in new_data.groupby("unique_id", sort=False):
+            last = part.sort_values("ds").iloc[-1]
+            dates = pd.date_range(last["ds"], periods=h + 1, freq="MS")[1:]
+            rows.append(
+                pd.DataFrame({"unique_id": uid, "ds": dates, "forecast": 100.0})
+            )
+        return pd.concat(rows, ignore_index=True)
+
+
+def test_new_data_failures_are_handled_as_in_predict(panel):
+    f = CombinationForecaster(
+        horizon=2,
+        forecasters=[("refuses", _RefusesOne()), Naive(), ("broken", _Broken())],
+    )
+    with pytest.warns(MemberFailedWarning, match="'broken' failed on 3"):
+        f.fit(panel)
+    new = new_panel()
+    odd = new[new["unique_id"] == "n0"].assign(unique_id="odd")
+    with pytest.warns(MemberFailedWarning) as record:
+        out = f.predict(new_data=pd.concat([new, odd], ignore_index=True))
+    text = str(record[0].message)
+    assert "'refuses' failed on 1 series" in text and "'broken' failed on 3" in text
+    # the member refusing one new series still forecasts the others
+    assert f.failures_["refuses"] == {"odd": "too odd to forecast"}
+    odd_rows = out["unique_id"] == "odd"
+    assert out.loc[odd_rows, "refuses"].isna().all()
+    assert (out.loc[~odd_rows, "refuses"] == 100.0).all()
+    # the member that failed in fit fails on every new series
+    assert set(f.failures_["broken"]) == {"n0", "n1", "odd"}
+    assert "failed in fit" in f.failures_["broken"]["n0"]
+    assert out["broken"].isna().all()
+    last_odd = odd["y"].iloc[-1]
+    np.testing.assert_array_equal(out.loc[odd_rows, "forecast"], [last_odd] * 2)
+    np.testing.assert_allclose(
+        out.loc[~odd_rows, "forecast"], (out.loc[~odd_rows, "Naive"] + 100.0) / 2
+    )
+    assert out.attrs["failures"] == f.failures_
+
+
+def test_new_data_a_series_no_member_can_forecast_raises_naming_it(panel):
+    f = CombinationForecaster(
+        horizon=2, forecasters=[SeasonalNaive(12), ("sn6", SeasonalNaive(6))]
+    )
+    quiet(lambda: f.fit(panel))
+    tiny = pd.DataFrame(
+        {
+            "unique_id": "tiny",
+            "ds": pd.date_range("2020-01-01", periods=4, freq="MS"),
+            "y": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    new = pd.concat([new_panel(), tiny.assign(y=[1.0, np.inf, 3.0, 4.0])])
+    with pytest.raises(SeriesError, match="series 'tiny': in new_data, "):
+        f.predict(new_data=new)
+    with pytest.raises(SeriesError, match="'tiny': no member could forecast it from"):
+        quiet(lambda: f.predict(new_data=pd.concat([new_panel(), tiny])))
+
+
+def test_global_members_without_new_data_raise_naming_them(panel):
+    f = CombinationForecaster(
+        horizon=2,
+        forecasters=[("nan", _NaNForOne()), ("many", MultiSeriesForecaster(Naive()))],
+    )
+    quiet(lambda: f.fit(panel))
+    for method in (f.predict, f.predict_interval):
+        with pytest.raises(TypeError, match="'nan' \\(_NaNForOne\\), 'many'"):
+            method(new_data=new_panel())
+    assert len(quiet(f.predict)) == 2 * 3  # the training series still forecast
+
+
+def test_bad_new_data_names_the_argument(new_fitted):
+    new = new_panel()
+    with_nan = new.copy()
+    with_nan.loc[3, "y"] = np.nan
+    repeated = pd.concat([new, new.iloc[[4]]], ignore_index=True)
+    for bad, error, match in [
+        (new.to_numpy(), TypeError, "new_data must be a pandas DataFrame"),
+        ({"unique_id": [1]}, TypeError, "new_data must be a pandas DataFrame"),
+        (new.drop(columns="y"), ValueError, r"new_data is missing the columns \['y'\]"),
+        (new.assign(price=1.0), ValueError, r"new_data has columns \['price'\]"),
+        (new.iloc[:0], ValueError, "new_data has no rows"),
+        (new.assign(ds=new["ds"].astype(str)), TypeError, "new_data: the time col"),
+        (new.assign(unique_id=None), ValueError, "new_data: the id column"),
+        (with_nan, SeriesError, "series 'n0': in new_data, "),
+        (repeated, SeriesError, "series 'n0': in new_data, "),
+    ]:
+        for method in (new_fitted.predict, new_fitted.predict_interval):
+            with pytest.raises(error, match=match):
+                method(new_data=bad)
+    with pytest.raises(ValueError, match="h=5 exceeds horizon=4"):
+        new_fitted.predict(5, new_data=new)
+
+
+def test_new_data_intervals_use_the_training_calibration(interval_fitted):
+    f, _ = interval_fitted
+    coverage = 0.8
+    quiet(lambda: f.predict_interval(coverage=coverage))  # calibrates
+    errors = f.calibration_errors_
+    t = np.arange(20)
+    new = pd.DataFrame(
+        {
+            "unique_id": np.repeat(["pos", "zero"], 20),
+            "ds": np.tile(pd.date_range("2019-05-01", periods=20, freq="MS"), 2),
+            "y": np.r_[300 + 20 * np.sin(t), 4 * np.sin(t) - 0.5],
+        }
+    )
+    out = quiet(lambda: f.predict_interval(coverage=coverage, new_data=new))
+    assert f.calibration_errors_ is errors  # the training data's, not recomputed
+    point = quiet(lambda: f.predict(new_data=new))
+    pd.testing.assert_frame_equal(
+        out.drop(columns=["lower", "upper"]), point, check_exact=True
+    )
+    # the k-th smallest |error| per step, k = ceil((K + 1) coverage) (at most K)
+    K = len(errors)
+    k = min(K, int(np.ceil(round((K + 1) * coverage, 9))))
+    q = np.sort(np.abs(errors), axis=0)[k - 1]
+    pos = (out["unique_id"] == "pos").to_numpy()
+    fc = out.loc[pos, "forecast"].to_numpy()
+    assert (fc > 0).all()  # a positive series: multiplicative intervals
+    np.testing.assert_allclose(out.loc[pos, "lower"], fc * np.exp(-q), rtol=1e-12)
+    np.testing.assert_allclose(out.loc[pos, "upper"], fc * np.exp(q), rtol=1e-12)
+    # around zero: additive, scaled by the new series' own mean |y|
+    scale = np.abs(new.loc[new["unique_id"] == "zero", "y"]).mean()
+    fc = out.loc[~pos, "forecast"].to_numpy()
+    np.testing.assert_allclose(out.loc[~pos, "lower"], fc - q * scale, rtol=1e-12)
+    np.testing.assert_allclose(out.loc[~pos, "upper"], fc + q * scale, rtol=1e-12)
+    assert (out["lower"] < out["forecast"]).all()
+    assert (out["forecast"] < out["upper"]).all()
+    short = quiet(lambda: f.predict_interval(2, coverage=coverage, new_data=new))
+    first_two = out.groupby("unique_id", sort=False).head(2).reset_index(drop=True)
+    pd.testing.assert_frame_equal(short, first_two)
