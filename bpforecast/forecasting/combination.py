@@ -298,10 +298,10 @@ class CombinationForecaster(BaseEstimator):
     the median of the members' forecasts, step by step;
     ``predict(h, new_data=...)`` forecasts other series from their own
     history with the fitted global members and fresh per-series fits of the
-    local ones. :meth:`predict_interval` adds split-conformal prediction intervals of
-    the combined forecast, calibrated on the final ``horizon`` values of
-    every series (held out from a refit of the combination), with coverage
-    over series.
+    local ones. :meth:`predict_interval` adds split-conformal prediction
+    intervals of the combined forecast, calibrated on the final ``horizon``
+    values of every series (held out from a refit of the combination), with
+    coverage over series.
 
     Parameters
     ----------
