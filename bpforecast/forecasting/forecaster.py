@@ -387,8 +387,9 @@ class BPForecaster(BaseEstimator):
     pipelines_ : list of BPForecaster
         With ``transform='both'`` on a strictly positive series, the two
         fitted single pipelines (``transform='log'``, then ``None``) whose
-        forecasts are averaged; ``transform_``, ``seasonal_``, ``scale_``, ``drift_``,
-        ``X_train_`` and ``y_train_`` above are then the log pipeline's.
+        forecasts are averaged; ``transform_``, ``seasonal_``, ``scale_``,
+        ``drift_``, ``X_train_`` and ``y_train_`` above are then the log
+        pipeline's.
         Empty otherwise (one pipeline: this forecaster).
     dropped_members_ : list of int
         Members (positions in ``models_``; for 'direct', in each step's list)
