@@ -160,6 +160,18 @@ def test_bad_metrics(metrics, error, match):
 def test_n_jobs_gives_identical_results(refit):
     y = load_nile()
     f = BPForecaster(n_models=1, lags=3, random_state=0)
+    check_n_jobs_identical(f, y, refit)
+
+
+def test_n_jobs_gives_identical_results_for_larger_networks():
+    """12 lags, 131 weights: big enough for BLAS's result to depend on its
+    number of threads (workers run with one); the folds run with one
+    thread in the calling process too."""
+    f = BPForecaster(n_models=1, random_state=0)
+    check_n_jobs_identical(f, load_airline_passengers()[:100], True)
+
+
+def check_n_jobs_identical(f, y, refit):
     one = backtest(f, y, initial=70, horizon=5, step=10, refit=refit, n_jobs=1)
     two = backtest(f, y, initial=70, horizon=5, step=10, refit=refit, n_jobs=2)
     pd.testing.assert_frame_equal(one.folds, two.folds, check_exact=True)

@@ -32,6 +32,7 @@ from sklearn.base import clone
 
 from ..forecasting.series import check_positive_int, infer_season_length
 from ..results import Results, Summary
+from ..threads import one_thread
 from . import metrics as metric_functions
 from .splitters import RollingOriginSplit
 
@@ -160,7 +161,13 @@ def _score(fn: Callable, actual, pred, train, season_length: int) -> float:
 
 
 def _run_fold(forecaster, series, exog, train_idx, test_idx, fit: bool, first: bool):
-    """Forecast one fold: ``(fitted forecaster, forecasts)``."""
+    """Forecast one fold: ``(fitted forecaster, forecasts)``, with one BLAS
+    thread (:func:`~bpforecast.threads.one_thread`) wherever it runs."""
+    with one_thread():
+        return _fold(forecaster, series, exog, train_idx, test_idx, fit, first)
+
+
+def _fold(forecaster, series, exog, train_idx, test_idx, fit: bool, first: bool):
     origin = int(train_idx[-1]) + 1
     horizon = len(test_idx)
     train = series.iloc[:origin]
@@ -230,8 +237,10 @@ def backtest(
         training values and ``season_length``. Default: MAE, RMSE, sMAPE
         and MASE.
     n_jobs : int or None, default=1
-        Folds forecast in parallel by joblib (-1: all cores). The results
-        are the same for every ``n_jobs``. With ``refit=False`` the one fit
+        Folds forecast in parallel by joblib (-1: all cores). Every fold
+        runs with one BLAS thread, in this process as in the workers
+        (:mod:`bpforecast.threads`), so the results are bit-identical for
+        every ``n_jobs``. With ``refit=False`` the one fit
         is made first, and the folds share it.
 
     Returns

@@ -99,6 +99,7 @@ from sklearn.base import BaseEstimator, clone
 from .._sklearn_compat import HasMethods, Interval, StrOptions
 from ..seeds import resolve_random_state as _resolve_random_state
 from ..seeds import series_seed
+from ..threads import one_thread
 from .closed_loop import closed_loop
 from .forecaster import BPForecaster, auto_lags, default_regressor
 from .series import check_column_names, future_index, infer_freq, infer_season_length
@@ -513,18 +514,6 @@ def _future_times(index: pd.Index, horizon: int, cache: dict) -> pd.Index:
 # the work done per series (in the workers)
 # ----------------------------------------------------------------------------
 
-_CONTROLLER = None
-
-
-def _one_thread() -> contextlib.AbstractContextManager:
-    """Limit BLAS/OpenMP to one thread (a controller cached per process)."""
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1)
-
 
 @dataclass
 class _Task:
@@ -557,7 +546,7 @@ def _run_task(task: _Task) -> _Result:
     """Fit and/or forecast one series; errors are returned, not raised."""
     result = _Result(task.position, task.unique_id)
     try:
-        with _one_thread():
+        with one_thread():
             model = task.model
             if task.fit:
                 model = clone(model, safe=False)
