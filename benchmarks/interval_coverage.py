@@ -10,11 +10,18 @@ split-conformal interval at coverage ``c`` should hold about ``c`` of the
 actuals when the series are alike; a share far below is an overconfident
 interval, far above a needlessly wide one.
 
+``--methods BPForecaster`` adds the local forecaster: ``BPForecaster()``
+fitted to each series (two processes) with its own intervals, split
+conformal over 20 rolling origins of the series itself; series too short
+for it are left out (column ``series``). It is slow (a refit and 20
+closed-loop forecasts per series), so take a ``--sample``.
+
 Run from the repository root::
 
     python benchmarks/interval_coverage.py                 # every series
     python benchmarks/interval_coverage.py --quick         # 12 series per subset
     python benchmarks/interval_coverage.py --subsets M1-yearly --coverages 0.8,0.9
+    python benchmarks/interval_coverage.py --methods BPForecaster --sample 60
 
 The last line of the output is one JSON object.
 """
@@ -38,15 +45,45 @@ if str(_HERE) not in sys.path:
 
 import competition  # noqa: E402
 
-from bpforecast import CombinationForecaster, GlobalForecaster  # noqa: E402
+from bpforecast import (  # noqa: E402
+    BPForecaster,
+    CombinationForecaster,
+    GlobalForecaster,
+    MultiSeriesForecaster,
+)
 
 QUICK_SERIES = 12
+
+
+class LocalIntervals:
+    """``BPForecaster()`` fitted to each series (``MultiSeriesForecaster``,
+    2 processes), with its own rolling-origin conformal intervals.
+
+    Series too short for the forecaster or for its interval calibration
+    (which refits without the last ``interval_windows + h - 1`` values) are
+    skipped (``errors='skip'``) and left out of the coverage.
+    """
+
+    def __init__(self, h: int) -> None:
+        self.h = h
+
+    def fit(self, frame):
+        self.model_ = MultiSeriesForecaster(
+            BPForecaster(), n_jobs=2, random_state=0, errors="skip"
+        ).fit(frame)
+        return self
+
+    def predict_interval(self, coverage: float):
+        return self.model_.predict(self.h, intervals=coverage)
+
 
 #: name -> factory(h) of a many-series forecaster with ``predict_interval``.
 METHODS: dict[str, Callable[[int], Any]] = {
     "GlobalForecaster": lambda h: GlobalForecaster(horizon=h, random_state=0),
     "CombinationForecaster": lambda h: CombinationForecaster(horizon=h, random_state=0),
+    "BPForecaster": LocalIntervals,
 }
+DEFAULT_METHODS = "GlobalForecaster,CombinationForecaster"
 
 
 def coverage_of(intervals, actual: dict[str, np.ndarray]) -> tuple[float, float]:
@@ -57,6 +94,8 @@ def coverage_of(intervals, actual: dict[str, np.ndarray]) -> tuple[float, float]
         lower, upper = rows["lower"].to_numpy(), rows["upper"].to_numpy()
         inside.append((a >= lower) & (a <= upper))
         width.append((upper - lower) / np.maximum(np.abs(a), 1e-12))
+    if not inside:  # no series got intervals
+        return float("nan"), float("nan")
     return float(np.mean(np.concatenate(inside))), float(np.mean(np.concatenate(width)))
 
 
@@ -66,7 +105,18 @@ def main(argv: list[str] | None = None) -> dict:
         "--quick", action="store_true", help=f"first {QUICK_SERIES} series"
     )
     parser.add_argument("--subsets", default=",".join(competition.SUBSETS))
-    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument(
+        "--methods",
+        default=DEFAULT_METHODS,
+        help=f"some of {', '.join(METHODS)} (BPForecaster: local, slow)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        metavar="N",
+        help="N series spread evenly over each subset",
+    )
     parser.add_argument("--coverages", default="0.8,0.95")
     args = parser.parse_args(argv)
     subsets = [s for s in args.subsets.split(",") if s]
@@ -84,6 +134,9 @@ def main(argv: list[str] | None = None) -> dict:
     results: dict = {}
     for subset in subsets:
         series = competition.load_subset(subset, max_series)
+        if args.sample and len(series) > args.sample:
+            keep = np.linspace(0, len(series) - 1, args.sample).round().astype(int)
+            series = [series[i] for i in np.unique(keep)]
         h = series[0].h
         frame = competition.panel_frame(series)
         actual = {s.sn: s.xx for s in series}
@@ -93,9 +146,11 @@ def main(argv: list[str] | None = None) -> dict:
             model = METHODS[name](h).fit(frame)
             row = {}
             for c in coverages:
-                share, width = coverage_of(model.predict_interval(coverage=c), actual)
+                intervals = model.predict_interval(coverage=c)
+                share, width = coverage_of(intervals, actual)
                 row[f"coverage_{c:g}"] = round(share, 4)
                 row[f"relative_width_{c:g}"] = round(width, 4)
+                row["n_series"] = int(intervals["unique_id"].nunique())
             row["seconds"] = round(time.perf_counter() - start, 2)
             results[subset][name] = row
 
@@ -104,14 +159,17 @@ def main(argv: list[str] | None = None) -> dict:
         + (f" (first {max_series} series each)" if max_series else "")
     )
     header = "  ".join(f"{'cov ' + format(c, 'g'):>9}  {'width':>6}" for c in coverages)
-    print(f"  {'subset':<18} {'method':<22} {header}  {'seconds':>8}")
+    print(f"  {'subset':<18} {'method':<22} {'series':>6}  {header}  {'seconds':>8}")
     for subset, rows in results.items():
         for name, row in rows.items():
             cells = "  ".join(
                 f"{row[f'coverage_{c:g}']:9.3f}  {row[f'relative_width_{c:g}']:6.3f}"
                 for c in coverages
             )
-            print(f"  {subset:<18} {name:<22} {cells}  {row['seconds']:8.1f}")
+            print(
+                f"  {subset:<18} {name:<22} {row['n_series']:6d}  {cells}  "
+                f"{row['seconds']:8.1f}"
+            )
     print(machine)
     record = {
         "benchmark": "interval_coverage",
