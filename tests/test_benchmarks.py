@@ -67,3 +67,22 @@ def test_interval_coverage_quick_reports_shares_and_widths():
         assert 0 <= row["coverage_0.5"] <= row["coverage_0.9"] <= 1
         assert 0 < row["relative_width_0.5"] < row["relative_width_0.9"]
     assert "cov 0.9" in out
+
+
+@pytest.mark.slow
+def test_interval_coverage_of_the_local_forecaster_counts_its_series():
+    out, record = run_script(
+        "interval_coverage.py",
+        "--methods",
+        "BPForecaster",
+        "--subsets",
+        "Tourism-monthly",
+        "--sample",
+        "3",
+        "--coverages",
+        "0.5,0.9",
+    )
+    row = record["results"]["Tourism-monthly"]["BPForecaster"]
+    assert row["n_series"] == 3  # long monthly series: every one calibrates
+    assert 0 <= row["coverage_0.5"] <= row["coverage_0.9"] <= 1
+    assert 0 < row["relative_width_0.5"] < row["relative_width_0.9"]
