@@ -265,8 +265,12 @@ class GlobalForecaster(BaseEstimator):
         one (loky processes unless ``joblib.parallel_config`` says
         otherwise; only with ``n_jobs`` > 1); ``'dask'`` sends the members
         to the workers of the active ``dask.distributed`` client (``n_jobs``
-        is then ignored). The forecasts are the same, bit for bit, for
-        every ``n_jobs`` and backend.
+        is then ignored). The forecasts are the same for every ``n_jobs``
+        and backend up to rounding: the workers run one BLAS thread each,
+        the calling process all of them, and LAPACK's factorisations (in
+        trainlm and trainbr) round differently with one thread and several.
+        The members are not pinned to one thread: that would slow the large
+        matrix products of a sequential fit on a machine with many cores.
 
     Attributes
     ----------
