@@ -193,3 +193,35 @@ def test_summary_shows_each_pipelines_drift():
     assert table.loc["none", "forecast drift"] == pytest.approx(
         level_changes.mean() * t**2 / (t**2 + 4)
     )
+
+
+def test_direct_strategy_carries_the_same_forecast_drift():
+    """strategy='direct': one linear model per step on the detrended
+    windows, written out; the shrunk drift replaces the mean one."""
+    y = noisy_trend(90, slope=0.25, seed=9)
+    f = BPForecaster(
+        regressor=LinearRegression(),
+        lags=3,
+        horizon=4,
+        strategy="direct",
+        transform=None,
+        seasonal_adjustment=False,
+        n_models=1,
+    ).fit(pd.Series(y))
+    unit = np.sqrt(np.mean(np.diff(y) ** 2))
+    z = y / unit
+    d = np.diff(z)
+    m = d.mean()
+    t2 = (m / (d.std(ddof=1) / np.sqrt(d.size))) ** 2
+    kept = m * t2 / (t2 + DRIFT_SHRINKAGE)
+    w = z - m * np.arange(z.size)
+    n, expected = y.size, []
+    last = [w[n - 1 - k] - w[n - 1] for k in (1, 2)]
+    windows = range(3, n - 4 + 1)  # rows with all four targets, as fitted
+    rows = [[w[t - 2] - w[t - 1], w[t - 3] - w[t - 1]] for t in windows]
+    for j in range(1, 5):
+        targets = [w[t + j - 1] - w[t - 1] for t in windows]
+        step = LinearRegression().fit(rows, targets).predict([last])[0]
+        future = w[n - 1] + step
+        expected.append((future + m * (n - 1 + j) - (m - kept) * j) * unit)
+    np.testing.assert_allclose(f.predict(4).to_numpy(), expected, rtol=1e-9)
